@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// Trellis: a Swift workbench for CTC speech recognition.
+// Data flows one way: Audio -> Corpus -> NN/Models -> Training; CTC and LanguageModel turn
+// log-probabilities into trellises, alignments and text; Figures draws; Workbench is the shell.
+import PackageDescription
+
+let package = Package(
+    name: "Trellis",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "trellis", targets: ["trellis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries from Debian (installed by scripts/setup).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CSndFile", path: "Sources/CSndFile", pkgConfig: "sndfile"),
+        .systemLibrary(name: "CSampleRate", path: "Sources/CSampleRate", pkgConfig: "samplerate"),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+
+        .target(name: "LanguageModel"),
+        .target(name: "CTC", dependencies: ["LanguageModel"]),
+        .target(name: "Audio", dependencies: ["CSndFile", "CSampleRate", "CBLAS"]),
+        .target(name: "Corpus", dependencies: ["Audio", "CTC"]),
+        .target(name: "NN", dependencies: ["CBLAS", "CTC"]),
+        .target(name: "Models", dependencies: ["NN"]),
+        .target(name: "Training", dependencies: ["Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel"]),
+        .target(name: "Figures", dependencies: ["CCairo"]),
+        .target(name: "Workbench", dependencies: [
+            "CTC", "LanguageModel", "Audio", "Corpus", "NN", "Models", "Training", "Figures", "CReadline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "trellis", dependencies: ["Workbench"]),
+
+        .testTarget(name: "CTCTests", dependencies: ["CTC", "LanguageModel"], path: "Tests/CTCTests"),
+        .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModel"], path: "Tests/LanguageModelTests"),
+        .testTarget(name: "AudioTests", dependencies: ["Audio"], path: "Tests/AudioTests"),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio", "CTC"], path: "Tests/CorpusTests"),
+        .testTarget(name: "NNTests", dependencies: ["NN"], path: "Tests/NNTests"),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NN"], path: "Tests/ModelsTests"),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Corpus", "CTC"], path: "Tests/TrainingTests"),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "trellis"], path: "Tests/WorkbenchTests"),
+    ]
+)

@@ -1,0 +1,1 @@
+// Audio module (placeholder until its first file lands).

@@ -1,0 +1,1 @@
+// CTC module (placeholder until its first file lands).

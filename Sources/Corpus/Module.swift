@@ -1,0 +1,1 @@
+// Corpus module (placeholder until its first file lands).

@@ -1,0 +1,1 @@
+// LanguageModel module (placeholder until its first file lands).

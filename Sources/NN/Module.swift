@@ -1,0 +1,1 @@
+// NN module (placeholder until its first file lands).

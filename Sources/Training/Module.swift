@@ -1,0 +1,1 @@
+// Training module (placeholder until its first file lands).

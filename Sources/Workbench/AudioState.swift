@@ -1,0 +1,4 @@
+// Session slice owned by the Audio commands.
+public struct AudioState {
+    public init() {}
+}

@@ -1,0 +1,4 @@
+// Session slice owned by the CTC commands.
+public struct CTCState {
+    public init() {}
+}

@@ -1,0 +1,9 @@
+// The command registry: the single list every front end (CLI, REPL, help, completion) reads.
+// Add a new command (or a command group such as `probs`, whose leaves are WorkbenchCommands)
+// by appending its type here; nothing else needs to change.
+import ArgumentParser
+
+public enum CommandRegistry {
+    public static let all: [any ParsableCommand.Type] = [
+    ]
+}

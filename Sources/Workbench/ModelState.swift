@@ -1,0 +1,4 @@
+// Session slice owned by the Model commands.
+public struct ModelState {
+    public init() {}
+}
