@@ -5,5 +5,6 @@ import ArgumentParser
 
 public enum CommandRegistry {
     public static let all: [any ParsableCommand.Type] = [
+        Bench.self,
     ]
 }

@@ -1,1 +1,0 @@
-// LanguageModel module (placeholder until its first file lands).

@@ -1,0 +1,13 @@
+// The `bench` command group: timed, reproducible workloads compared with the PyTorch CPU anchors.
+// Each area adds its own subcommand type here (one line): `bench ctc`, `bench lm`, `bench step`, `bench mel`.
+import ArgumentParser
+
+public struct Bench: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time Trellis workloads against the PyTorch CPU reference figures.",
+        subcommands: [
+        ]
+    )
+    public init() {}
+}
