@@ -1,0 +1,148 @@
+// Elementwise: ReLU, Dropout (seeded, inverted scaling) and the residual add. Any shape.
+
+/// y = max(x, 0). Keeps its output: dx = dy where y > 0.
+public struct ReLU: Layer {
+    private var output = Tensor.empty
+    public init() {}
+
+    public mutating func forward(_ x: Tensor) -> Tensor {
+        var y = Tensor(uninitialized: x.shape)
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                let (xs, ys) = (xp.baseAddress!, yp.baseAddress!)
+                parallelChunks(xp.count) { r in
+                    for i in r { ys[i] = max(xs[i], 0) }
+                }
+            }
+        }
+        output = y
+        return y
+    }
+
+    public mutating func backward(_ dy: Tensor) -> Tensor {
+        precondition(dy.count == output.count, "ReLU: gradient \(dy.shape) does not match output \(output.shape)")
+        var dx = Tensor(uninitialized: dy.shape)
+        output.data.withUnsafeBufferPointer { yp in
+            dy.data.withUnsafeBufferPointer { gp in
+                dx.data.withUnsafeMutableBufferPointer { dp in
+                    let (ys, gs, ds) = (yp.baseAddress!, gp.baseAddress!, dp.baseAddress!)
+                    parallelChunks(yp.count) { r in
+                        for i in r { ds[i] = ys[i] > 0 ? gs[i] : 0 }
+                    }
+                }
+            }
+        }
+        output = .empty
+        return dx
+    }
+}
+
+/// Training: zero each element with probability p, scale survivors by 1/(1-p). Evaluation: identity.
+/// The mask comes from the layer's own seeded generator, advanced once per training forward.
+public struct Dropout: Layer {
+    public let p: Float
+    public var mode: Mode = .training
+    public var rng: SeededRNG
+    private var mask: [Float] = []  // 0 or 1/(1-p), one per element of the last training forward
+
+    public init(p: Float, seed: UInt64) {
+        precondition(p >= 0 && p < 1, "Dropout: p must be in [0, 1), got \(p)")
+        self.p = p
+        self.rng = SeededRNG(seed: seed)
+    }
+
+    public init(p: Float, rng: inout SeededRNG) {
+        self.init(p: p, seed: rng.next())
+    }
+
+    public mutating func forward(_ x: Tensor) -> Tensor {
+        guard mode == .training, p > 0 else {
+            mask = []
+            return x
+        }
+        let n = x.count
+        if mask.count != n { mask = [Float](repeating: 0, count: n) }
+        // One 64-bit draw decides two elements (32-bit uniforms each); two sub-streams let two threads fill it.
+        let threshold = UInt64(Double(p) * 4_294_967_296.0)
+        let scale = 1 / (1 - p)
+        var streams = [rng.split(), rng.split()]
+        var y = Tensor(uninitialized: x.shape)
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                mask.withUnsafeMutableBufferPointer { mp in
+                    streams.withUnsafeMutableBufferPointer { sp in
+                        let (xs, ys, ms, ss) = (xp.baseAddress!, yp.baseAddress!, mp.baseAddress!, sp.baseAddress!)
+                        let half = (n / 2) & ~1
+                        let ranges = [0..<half, half..<n]
+                        func fill(_ r: Range<Int>, _ g: inout SeededRNG) {
+                            var i = r.lowerBound
+                            while i < r.upperBound {
+                                let bits = g.next()
+                                let m0: Float = (bits & 0xFFFF_FFFF) >= threshold ? scale : 0
+                                ms[i] = m0; ys[i] = xs[i] * m0
+                                if i + 1 < r.upperBound {
+                                    let m1: Float = (bits >> 32) >= threshold ? scale : 0
+                                    ms[i + 1] = m1; ys[i + 1] = xs[i + 1] * m1
+                                }
+                                i += 2
+                            }
+                        }
+                        if n >= 1 << 16 {
+                            parallelFor(2) { c in fill(ranges[c], &ss[c]) }
+                        } else {
+                            fill(ranges[0], &ss[0]); fill(ranges[1], &ss[1])
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    public mutating func backward(_ dy: Tensor) -> Tensor {
+        if mask.isEmpty { return dy }
+        precondition(dy.count == mask.count, "Dropout: gradient \(dy.shape) does not match the last mask")
+        var dx = Tensor(uninitialized: dy.shape)
+        dy.data.withUnsafeBufferPointer { gp in
+            mask.withUnsafeBufferPointer { mp in
+                dx.data.withUnsafeMutableBufferPointer { dp in
+                    let (gs, ms, ds) = (gp.baseAddress!, mp.baseAddress!, dp.baseAddress!)
+                    parallelChunks(gp.count) { r in
+                        for i in r { ds[i] = gs[i] * ms[i] }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}
+
+/// a + b elementwise (the residual connection); its backward passes dy to both inputs unchanged.
+public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
+    precondition(a.shape == b.shape, "add: shapes \(a.shape) and \(b.shape) differ")
+    var y = Tensor(uninitialized: a.shape)
+    a.data.withUnsafeBufferPointer { ap in
+        b.data.withUnsafeBufferPointer { bp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                let (as_, bs, ys) = (ap.baseAddress!, bp.baseAddress!, yp.baseAddress!)
+                parallelChunks(ap.count) { r in
+                    for i in r { ys[i] = as_[i] + bs[i] }
+                }
+            }
+        }
+    }
+    return y
+}
+
+/// a += b in place (accumulating two gradient paths).
+public func addInPlace(_ a: inout Tensor, _ b: Tensor) {
+    precondition(a.count == b.count, "addInPlace: sizes \(a.shape) and \(b.shape) differ")
+    a.data.withUnsafeMutableBufferPointer { ap in
+        b.data.withUnsafeBufferPointer { bp in
+            let (as_, bs) = (ap.baseAddress!, bp.baseAddress!)
+            parallelChunks(ap.count) { r in
+                for i in r { as_[i] += bs[i] }
+            }
+        }
+    }
+}
