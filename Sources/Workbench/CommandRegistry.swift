@@ -5,6 +5,10 @@ import ArgumentParser
 
 public enum CommandRegistry {
     public static let all: [any ParsableCommand.Type] = [
+        Help.self,
+        Quit.self,
+        Version.self,
+        Demo.self,
         Bench.self,
     ]
 }

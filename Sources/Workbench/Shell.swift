@@ -1,5 +1,81 @@
-// Placeholder entry point; the shell helper replaces this with the REPL and the
-// non-interactive front ends (trellis CMD, -c, --script, piped stdin).
+// The front ends of the `trellis` executable, all sharing one Session and CommandRunner:
+//   trellis                    interactive REPL when stdin is a terminal (Shell/REPL.swift)
+//   trellis < FILE             piped stdin: lines run like a script
+//   trellis CMD ARGS           one command
+//   trellis -c "cmd1; cmd2"    several commands, split on `;` outside quotes
+//   trellis --script FILE      one command per line, `#` comments; the first failing line
+//                              reports FILE:LINE: error and stops
+// The exit status is 0 when every command succeeded, 1 on a failure, 130 on Ctrl-C.
+import Foundation
+
 public enum Shell {
-    public static func main() {}
+    public static let failureStatus: Int32 = 1
+    public static let interruptedStatus: Int32 = 130
+
+    /// Runs the front end chosen by `arguments` (without the program name); returns the exit status.
+    public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32 {
+        Interrupt.install()
+        var session = Session()
+        switch arguments.first {
+        case nil:
+            if isatty(STDIN_FILENO) != 0 {
+                return REPL().run(session: &session)
+            }
+            return runLines(readAllStdin(), source: "<stdin>", session: &session)
+        case "-c":
+            guard arguments.count == 2 else {
+                Console.error("error: -c takes one string of commands, e.g. trellis -c \"version; help\"")
+                return failureStatus
+            }
+            return status(of: CommandRunner.run(line: arguments[1], session: &session), location: nil)
+        case "--script":
+            guard arguments.count == 2 else {
+                Console.error("error: --script takes one file, e.g. trellis --script steps.trellis")
+                return failureStatus
+            }
+            let path = arguments[1]
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                Console.error("error: cannot read the script \(path) (missing file or not UTF-8 text)")
+                return failureStatus
+            }
+            return runLines(text, source: path, session: &session)
+        case "--version":
+            return status(of: CommandRunner.run(["version"] + arguments.dropFirst(), session: &session), location: nil)
+        default:
+            return status(of: CommandRunner.run(arguments, session: &session), location: nil)
+        }
+    }
+
+    /// Runs `text` line by line, stopping at the first line that fails.
+    static func runLines(_ text: String, source: String, session: inout Session) -> Int32 {
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            let outcome = CommandRunner.run(line: String(line), session: &session)
+            if outcome == .quit { return 0 }
+            let code = status(of: outcome, location: "\(source):\(number)")
+            if code != 0 { return code }
+        }
+        return 0
+    }
+
+    /// Prints a failure (prefixed with FILE:LINE when there is one) and maps it to an exit status.
+    static func status(of outcome: CommandOutcome, location: String?) -> Int32 {
+        let prefix = location.map { $0 + ": " } ?? ""
+        switch outcome {
+        case .success, .quit:
+            return 0
+        case .interrupted:
+            Console.error(prefix + "interrupted")
+            return interruptedStatus
+        case .failure(let message):
+            Console.error(prefix + "error: " + message)
+            return failureStatus
+        }
+    }
+
+    private static func readAllStdin() -> String {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        return String(decoding: data, as: UTF8.self)
+    }
 }

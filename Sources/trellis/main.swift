@@ -1,4 +1,5 @@
 // The `trellis` executable: a thin entry point; everything lives in Workbench.
+import Foundation
 import Workbench
 
-Shell.main()
+exit(Shell.main())

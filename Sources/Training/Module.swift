@@ -1,1 +1,0 @@
-// Training module (placeholder until its first file lands).

@@ -1,0 +1,63 @@
+// Built-in commands of the shell itself: help, quit (alias exit) and version.
+import ArgumentParser
+import CReadline
+
+struct Help: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "help",
+        abstract: "List the commands, or show the full help of one command.",
+        discussion: "Every command also accepts --help. In the shell, Tab completes commands, options and file paths."
+    )
+
+    @Argument(help: "A command (and subcommand) to describe, e.g. 'help demo'.")
+    var command: [String] = []
+
+    mutating func run(session: inout Session) throws {
+        if command.isEmpty {
+            Console.out(TrellisRoot.helpMessage())
+            return
+        }
+        if let message = CommandRunner.unknownCommandMessage(command) {
+            throw WorkbenchError(message)
+        }
+        var node: ParsableCommand.Type = TrellisRoot.self
+        for word in command {
+            guard let next = node.configuration.subcommands.first(where: { CommandRunner.names(of: $0).contains(word) }) else {
+                throw WorkbenchError("'\(command.joined(separator: " "))' is not a command. Type 'help' to list the commands.")
+            }
+            node = next
+        }
+        Console.out(TrellisRoot.helpMessage(for: node))
+    }
+}
+
+struct Quit: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quit",
+        abstract: "Leave the shell (also .quit or Ctrl-D).",
+        aliases: ["exit"]
+    )
+
+    mutating func run(session: inout Session) throws {
+        session.shell.quitRequested = true
+    }
+}
+
+struct Version: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version",
+        abstract: "Print the Trellis version and the libraries it was built with."
+    )
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    mutating func run(session: inout Session) throws {
+        let readline = trellis_rl_library_version().map { String(cString: $0) } ?? "unknown"
+        if json {
+            Console.out(#"{"trellis":"\#(TrellisRoot.version)","readline":"\#(readline)"}"#)
+        } else {
+            Console.out("trellis \(TrellisRoot.version) (GNU readline \(readline))")
+        }
+    }
+}

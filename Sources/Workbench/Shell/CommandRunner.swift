@@ -1,0 +1,155 @@
+// Runs one tokenised command against the session: checks the command name (with a "did you
+// mean" suggestion), parses with swift-argument-parser through `TrellisRoot`, runs the
+// `WorkbenchCommand`, and turns every failure into a message instead of ending the process.
+// The front ends (REPL, one-shot, -c, --script, piped stdin) decide how to print the outcome.
+import ArgumentParser
+import Foundation
+
+/// What happened to one command.
+public enum CommandOutcome: Equatable {
+    case success
+    /// The command asked the shell to leave (`quit`, `exit`).
+    case quit
+    /// The command did not run or failed; the message is ready for a student to read
+    /// (no "Error:" prefix; it may span several lines, e.g. with a usage line).
+    case failure(String)
+    /// Ctrl-C stopped the command.
+    case interrupted
+}
+
+public enum CommandRunner {
+    /// Words the shell understands before parsing: sqlite3-style dot commands and `?`.
+    static let shellAliases: [String: String] = [
+        ".quit": "quit", ".exit": "exit", ".help": "help", "?": "help", ".version": "version",
+    ]
+
+    /// Runs one command (its words, already tokenised) against `session`.
+    public static func run(_ words: [String], session: inout Session) -> CommandOutcome {
+        guard var words = Optional(words), let first = words.first else { return .success }
+        if let alias = shellAliases[first] { words[0] = alias }
+        if let message = unknownCommandMessage(words) { return .failure(message) }
+
+        let parsed: ParsableCommand
+        do {
+            parsed = try TrellisRoot.parseAsRoot(words)
+        } catch {
+            return report(parserError: error)
+        }
+
+        Interrupt.reset()
+        do {
+            if var command = parsed as? any WorkbenchCommand {
+                try command.run(session: &session)
+            } else {
+                // ArgumentParser's own commands (help) and groups without a default subcommand.
+                var command = parsed
+                try command.run()
+            }
+        } catch is Interrupted {
+            Interrupt.reset()
+            return .interrupted
+        } catch let error as WorkbenchError {
+            return .failure(error.description)
+        } catch let error as CleanExit {
+            return report(parserError: error)
+        } catch let error as ExitCode {
+            return error.isSuccess ? .success : .failure("the command ended with status \(error.rawValue)")
+        } catch let error as ValidationError {
+            return report(parserError: error)
+        } catch {
+            if String(describing: type(of: error)) == "CommandError" { return report(parserError: error) }
+            return .failure(describe(error))
+        }
+        if Interrupt.isRequested {
+            Interrupt.reset()
+            return .interrupted
+        }
+        if session.shell.quitRequested { return .quit }
+        return .success
+    }
+
+    /// Tokenises `line` and runs its commands in order, stopping at the first that does not
+    /// succeed. Returns the outcome of the last command run.
+    public static func run(line: String, session: inout Session) -> CommandOutcome {
+        let commands: [[String]]
+        do {
+            commands = try Tokenizer.commands(line)
+        } catch {
+            return .failure("cannot read the line: \(error)")
+        }
+        var outcome = CommandOutcome.success
+        for words in commands {
+            outcome = run(words, session: &session)
+            if outcome != .success { break }
+        }
+        return outcome
+    }
+
+    /// Help text goes to stdout and counts as success; parse errors become failures with
+    /// ArgumentParser's full message (error, usage, pointer to --help).
+    private static func report(parserError error: Error) -> CommandOutcome {
+        let message = TrellisRoot.fullMessage(for: error)
+        if TrellisRoot.exitCode(for: error).isSuccess {
+            Console.out(message)
+            return .success
+        }
+        return .failure(strippingErrorPrefix(message))
+    }
+
+    private static func strippingErrorPrefix(_ message: String) -> String {
+        message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
+    }
+
+    /// Errors from library modules: their description if they have one.
+    static func describe(_ error: Error) -> String {
+        if let error = error as? LocalizedError, let text = error.errorDescription { return text }
+        return String(describing: error)
+    }
+
+    // MARK: - Unknown commands
+
+    /// All names (and aliases) a command answers to.
+    static func names(of command: ParsableCommand.Type) -> [String] {
+        [command.configuration.commandName ?? command._commandName] + command.configuration.aliases
+    }
+
+    /// Follows `words` down the command tree; the first word that should name a subcommand but
+    /// names none gives a message with the closest real name. Options and arguments are left to
+    /// ArgumentParser.
+    static func unknownCommandMessage(_ words: [String]) -> String? {
+        var node: ParsableCommand.Type = TrellisRoot.self
+        var path: [String] = []
+        for word in words {
+            let subcommands = node.configuration.subcommands
+            if subcommands.isEmpty || word.hasPrefix("-") { return nil }
+            if let next = subcommands.first(where: { names(of: $0).contains(word) }) {
+                node = next
+                path.append(word)
+                continue
+            }
+            if node.configuration.defaultSubcommand != nil { return nil }
+            if path.isEmpty && word == "help" { return nil }  // ArgumentParser's own help
+            let known = subcommands.flatMap { names(of: $0) }
+            let what = path.isEmpty ? "unknown command '\(word)'" : "'\(path.joined(separator: " "))' has no subcommand '\(word)'"
+            var message = what + "."
+            if let suggestion = Suggestions.closest(to: word, among: known) {
+                message += " Did you mean '\((path + [suggestion]).joined(separator: " "))'?"
+            }
+            message += path.isEmpty ? " Type 'help' to list the commands." : " Type 'help \(path.joined(separator: " "))' to list them."
+            return message
+        }
+        return nil
+    }
+}
+
+/// Writing to the terminal: stdout for results, stderr for errors, in the order they happen.
+public enum Console {
+    public static func out(_ text: String) {
+        print(text)
+    }
+
+    public static func error(_ text: String) {
+        fflush(nil)  // keep stdout and stderr in order on a terminal
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}

@@ -1,0 +1,62 @@
+// The interactive shell (like sqlite3's): a readline prompt, persistent history, tab completion,
+// one Session kept across commands; a bad command prints an error and the prompt comes back.
+import CReadline
+import Foundation
+
+struct REPL {
+    static let prompt = "trellis> "
+
+    /// `$TRELLIS_HISTORY`, else `~/.trellis_history`.
+    static func historyPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["TRELLIS_HISTORY"], !path.isEmpty { return path }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".trellis_history")
+    }
+
+    let historyFile: String
+
+    init(historyFile: String = REPL.historyPath()) {
+        self.historyFile = historyFile
+    }
+
+    /// Runs until quit/exit/.quit/Ctrl-D; returns the process exit status.
+    func run(session: inout Session) -> Int32 {
+        Interrupt.installReadlineHook()
+        Completion.install()
+        loadHistory()
+        Console.out("Trellis \(TrellisRoot.version): type 'help' for the commands, 'demo' for a tour, Tab to complete, Ctrl-D to leave.")
+
+        var lastLine: String?
+        while true {
+            Interrupt.reset()
+            guard let raw = Interrupt.atPrompt({ readline(REPL.prompt) }) else {
+                print("")  // Ctrl-D: end the prompt line
+                break
+            }
+            let line = String(cString: raw)
+            free(raw)
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            if trimmed != lastLine {
+                add_history(line)
+                _ = append_history(1, historyFile)
+                lastLine = trimmed
+            }
+            switch CommandRunner.run(line: line, session: &session) {
+            case .success: continue
+            case .quit: return 0
+            case .interrupted: Console.error("interrupted")
+            case .failure(let message): Console.error("error: " + message)
+            }
+        }
+        return 0
+    }
+
+    private func loadHistory() {
+        if !FileManager.default.fileExists(atPath: historyFile) {
+            _ = FileManager.default.createFile(atPath: historyFile, contents: nil)
+        }
+        _ = read_history(historyFile)
+        _ = history_truncate_file(historyFile, 5000)
+    }
+}

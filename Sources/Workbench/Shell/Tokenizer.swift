@@ -1,0 +1,97 @@
+// Shell-like tokenising of one input line: whitespace separates words, single quotes keep text
+// literally, double quotes allow \" and \\ escapes, a backslash outside quotes escapes any
+// character, an unquoted `;` separates commands and an unquoted `#` at the start of a word
+// starts a comment. The REPL, `-c`, `--script` and piped stdin all go through here.
+
+/// A line that cannot be split into words, with the 1-based column of the culprit.
+public struct TokenizeError: Error, CustomStringConvertible, Equatable {
+    public let column: Int
+    public let reason: String
+    public var description: String { "column \(column): \(reason)" }
+}
+
+public enum Tokenizer {
+    /// Splits `line` into commands (separated by unquoted `;`), each a list of words.
+    /// Empty commands (`;;`, blank lines, comments) are dropped.
+    public static func commands(_ line: String) throws -> [[String]] {
+        try scan(line, lenient: false).commands.filter { !$0.isEmpty }
+    }
+
+    /// The words of the last command on `line`, tolerating an unterminated quote
+    /// (used by tab completion on a half-typed line).
+    public static func lenientWords(_ line: String) -> [String] {
+        let result = (try? scan(line, lenient: true)) ?? Scan(commands: [[]])
+        return result.commands.last ?? []
+    }
+
+    struct Scan { var commands: [[String]] }
+
+    private enum Quote { case none, single, double }
+
+    private static func scan(_ line: String, lenient: Bool) throws -> Scan {
+        var commands: [[String]] = [[]]
+        var word = ""
+        var inWord = false  // true once a quote or character started a word, so "" is a word
+        var quote = Quote.none
+        var quoteColumn = 0
+        var chars = Array(line).makeIterator()
+        var column = 0
+
+        func endWord() {
+            if inWord { commands[commands.count - 1].append(word) }
+            word = ""
+            inWord = false
+        }
+
+        while let c = chars.next() {
+            column += 1
+            switch quote {
+            case .single:
+                if c == "'" { quote = .none } else { word.append(c) }
+            case .double:
+                if c == "\"" {
+                    quote = .none
+                } else if c == "\\" {
+                    guard let next = chars.next() else {
+                        if lenient { break }
+                        throw TokenizeError(column: column, reason: "a backslash ends the line inside double quotes")
+                    }
+                    column += 1
+                    if next == "\"" || next == "\\" { word.append(next) } else { word.append(c); word.append(next) }
+                } else {
+                    word.append(c)
+                }
+            case .none:
+                if c == " " || c == "\t" || c == "\n" || c == "\r" {
+                    endWord()
+                } else if c == ";" {
+                    endWord()
+                    commands.append([])
+                } else if c == "#" && !inWord {
+                    // Comment to the end of the line.
+                    endWord()
+                    return Scan(commands: commands)
+                } else if c == "'" {
+                    quote = .single; quoteColumn = column; inWord = true
+                } else if c == "\"" {
+                    quote = .double; quoteColumn = column; inWord = true
+                } else if c == "\\" {
+                    guard let next = chars.next() else {
+                        if lenient { break }
+                        throw TokenizeError(column: column, reason: "a backslash ends the line with nothing to escape")
+                    }
+                    column += 1
+                    word.append(next); inWord = true
+                } else {
+                    word.append(c); inWord = true
+                }
+            }
+        }
+        if quote != .none && !lenient {
+            let kind = quote == .single ? "single" : "double"
+            throw TokenizeError(column: quoteColumn, reason: "the \(kind) quote opened here is never closed")
+        }
+        endWord()
+        return Scan(commands: commands)
+    }
+}

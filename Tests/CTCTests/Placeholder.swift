@@ -1,2 +1,0 @@
-import XCTest
-final class CTCTestsPlaceholder: XCTestCase { func testModuleLinks() {} }
