@@ -20,8 +20,9 @@ let package = Package(
         .systemLibrary(name: "CSampleRate", path: "Sources/CSampleRate", pkgConfig: "samplerate"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
-        .target(name: "LanguageModel"),
+        .target(name: "LanguageModel", dependencies: ["CZlib"]),
         .target(name: "CTC", dependencies: ["LanguageModel"]),
         .target(name: "Audio", dependencies: ["CSndFile", "CSampleRate", "CBLAS"]),
         .target(name: "Corpus", dependencies: ["Audio", "CTC"]),
