@@ -1,0 +1,57 @@
+// Parameter layouts against PyTorch: counts of the notebook's full-size models and exact name/shape lists of
+// the small golden models (both recorded by tools/golden_models.py).
+import Foundation
+import XCTest
+@testable import Models
+import NN
+
+final class ModelConfigTests: XCTestCase {
+    func testNotebookParameterCountsMatchPyTorch() throws {
+        // The figures, and the ones tools/golden_models.py recorded from PyTorch.
+        XCTAssertEqual(ModelConfig.seed(.dnn).parameterCount, 803_485)
+        XCTAssertEqual(ModelConfig.seed(.lstm).parameterCount, 822_016)
+        XCTAssertEqual(ModelConfig.seed(.bilstm).parameterCount, 918_080)
+        let data = try Data(contentsOf: Fixtures.golden("models_param_counts.json"))
+        let counts = try JSONDecoder().decode([String: Int].self, from: data)
+        XCTAssertEqual(counts["bilstm"], ModelConfig.standard(.bilstm).parameterCount)
+        XCTAssertEqual(counts["lstm"], ModelConfig.standard(.lstm).parameterCount)
+        XCTAssertEqual(ModelConfig.seed(.bilstm).outputWidth, 58)
+        XCTAssertEqual(ModelConfig.standard(.bilstm).outputWidth, 29)
+    }
+
+    func testLayoutNamesAndShapesMatchGoldenModels() throws {
+        for name in ["dnn", "lstm_seed", "bilstm_seed", "lstm", "bilstm"] {
+            let f = try SafeTensors.read(Fixtures.golden("models_\(name).safetensors"))
+            let config = try JSONDecoder().decode(ModelConfig.self, from: Data(f.metadata["config"]!.utf8))
+            XCTAssertNil(config.validationError())
+            let names = try JSONDecoder().decode([String].self, from: Data(f.metadata["param_names"]!.utf8))
+            XCTAssertEqual(config.parameterLayout.map(\.name), names, name)
+            for (n, shape) in config.parameterLayout {
+                XCTAssertEqual(f["param." + n]?.shape, shape, "\(name) \(n)")
+            }
+            XCTAssertEqual(config.parameterCount, Int(f.metadata["param_count"]!), name)
+        }
+    }
+
+    func testConfigInferredFromNotebookStateDict() throws {
+        for name in ["dnn", "lstm_seed", "bilstm_seed", "lstm", "bilstm"] {
+            let f = try SafeTensors.read(Fixtures.golden("models_\(name).safetensors"))
+            let config = try JSONDecoder().decode(ModelConfig.self, from: Data(f.metadata["config"]!.utf8))
+            // A plain state_dict: strip the golden file's "param." prefix and its metadata.
+            let sd = TensorFile(tensors: f.tensors.filter { $0.name.hasPrefix("param.") }.map { (String($0.name.dropFirst(6)), $0.tensor) })
+            var inferred = try ModelConfig.infer(from: sd, path: name)
+            inferred.dropout = config.dropout
+            if config.kind == .dnn { inferred.nRNNLayers = config.nRNNLayers } else { inferred.dnnHidden = config.dnnHidden }
+            XCTAssertEqual(inferred, config, name)
+        }
+    }
+
+    func testConfigJSONRoundTrip() throws {
+        for kind in ModelKind.allCases {
+            for c in [ModelConfig.seed(kind), ModelConfig.standard(kind)] {
+                let back = try JSONDecoder().decode(ModelConfig.self, from: Data(c.jsonString().utf8))
+                XCTAssertEqual(back, c)
+            }
+        }
+    }
+}

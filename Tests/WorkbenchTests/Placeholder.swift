@@ -1,2 +1,0 @@
-import XCTest
-final class WorkbenchTestsPlaceholder: XCTestCase { func testModuleLinks() {} }
