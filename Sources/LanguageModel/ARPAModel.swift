@@ -97,7 +97,7 @@ public struct ARPAModel: LanguageModel {
                 }
             }
             let next = state.pushing(w, limit: min(reach + 1, order - 1))
-            return (p, matched + 1, next)
+            return (p, reach + 1, next)     // KenLM counts blanks in the reported length
         }
     }
 

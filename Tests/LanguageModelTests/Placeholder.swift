@@ -1,2 +1,0 @@
-import XCTest
-final class LanguageModelTestsPlaceholder: XCTestCase { func testModuleLinks() {} }
