@@ -1,1 +1,0 @@
-// Audio module (placeholder until its first file lands).

@@ -1,2 +1,0 @@
-import XCTest
-final class AudioTestsPlaceholder: XCTestCase { func testModuleLinks() {} }
