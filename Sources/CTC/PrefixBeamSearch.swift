@@ -1,0 +1,295 @@
+// The notebook's prefix beam search (Cells 19–20, `decode`), reimplemented to give the same answer fast.
+//
+// Semantics kept exactly (read `decode` in Cell 20):
+//  • per frame, symbols in class order; a symbol whose log-probability is below log(prune) is skipped
+//    (prune = 0 disables pruning); for each symbol, the previous frame's top prefixes in rank order;
+//  • blank: P_b(prefix) ⊕= (P_b + p) ⊕ (P_nb + p);  repeat of the last symbol: P_nb(prefix+s) ⊕= P_b + p and
+//    P_nb(prefix) ⊕= P_nb + p;  space after a non-empty prefix, with an LM: P_nb(prefix+␣) ⊕= (P_b + p + α·lm + β·ln len)
+//    ⊕ (P_nb + p + α·lm + β·ln len), where len is the prefix's length in characters and lm is the natural-log
+//    probability of the prefix's last word given all its earlier words (the notebook's `lm.log_p(text)` of the
+//    whole stripped, upper-cased prefix, which an ARPA model evaluates as exactly that conditional, without <s>);
+//    otherwise P_nb(prefix+s) ⊕= (P_b + p) ⊕ (P_nb + p);
+//  • ranking by P_b ⊕ P_nb, descending, ties kept in first-insertion order (Python's stable sort), top `beamSize` kept;
+//  • ⊕ is computed as the notebook's `logsumexp(*args)` = max + log Σ exp(aᵢ − max), in argument order, so even
+//    exact ties resolve the same way.
+// Unlike the notebook: prefixes are trie node ids with parent pointers (no tuple or string rebuilding), candidate
+// slots are found through per-node frame stamps, the word history is an `LMState` carried along the trie (so the
+// LM is asked one word at a time and each (prefix, word) is scored once), and a frame where nothing survives the
+// pruning yields an empty result instead of the notebook's IndexError.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import LanguageModel
+
+/// Decoder settings. The defaults are those of the notebook's `decode`; `notebookEvaluation` is what its
+/// `beam_search_decoder` (used in evaluation) passes.
+public struct BeamSearchOptions: Sendable, Equatable {
+    public var beamSize: Int = 5
+    /// Minimal per-frame probability for a symbol to extend prefixes (0 = no pruning).
+    public var prune: Double = 1e-5
+    /// LM weight (multiplies the natural-log word probability).
+    public var alpha: Double = 0.1
+    /// Length bonus weight (multiplies ln of the prefix length in characters, at each word boundary).
+    public var beta: Double = 2
+    public var blank: Int = Tokenizer.blank
+    public var space: Int = Tokenizer.space
+    /// Score the first word after `<s>` (true) or with no history at all, as the notebook's `lm.log_p` (false).
+    public var lmStartsWithSentenceBegin: Bool = false
+
+    public init(beamSize: Int = 5, prune: Double = 1e-5, alpha: Double = 0.1, beta: Double = 2) {
+        self.beamSize = beamSize; self.prune = prune; self.alpha = alpha; self.beta = beta
+    }
+
+    /// `beam_search_decoder`'s values: beam 5, prune 1e-3, alpha 0.1, beta 0.1.
+    public static let notebookEvaluation = BeamSearchOptions(beamSize: 5, prune: 1e-3, alpha: 0.1, beta: 0.1)
+}
+
+/// A decoded prefix and its score.
+public struct BeamHypothesis: Sendable, Equatable {
+    public var indices: [Int]
+    /// ln(P_b + P_nb), including LM and length terms if an LM was used. The notebook returns its negative.
+    public var logProbability: Double
+    /// Text through the notebook's tokenizer (classes ≥ 29 are an error).
+    public func text() throws(TokenizerError) -> String { try Tokenizer().text(indices) }
+}
+
+public struct BeamSearchResult: Sendable {
+    /// The best hypothesis (empty with −∞ if pruning removed every prefix).
+    public var best: BeamHypothesis
+    /// The final beam, best first.
+    public var beams: [BeamHypothesis]
+}
+
+/// The notebook's `logsumexp(*args)`, bit for bit: max + log(Σ exp(aᵢ − max)) summed left to right.
+/// exp(0) = 1 and log(1) = 0 exactly, so the shortcuts below do not change any result.
+@inline(__always)
+func notebookLSE(_ a: Double, _ b: Double) -> Double {
+    if a == -.infinity { return b }
+    if b == -.infinity { return a }
+    if a >= b { return a + log(1 + exp(b - a)) }
+    return b + log(exp(a - b) + 1)
+}
+
+@inline(__always)
+func notebookLSE(_ a: Double, _ b: Double, _ c: Double) -> Double {
+    if a == -.infinity { return notebookLSE(b, c) }
+    if b == -.infinity { return notebookLSE(a, c) }
+    if c == -.infinity { return notebookLSE(a, b) }
+    let m = max(a, max(b, c))
+    // Python's max returns the first maximal argument; its term is exp(0) = 1.
+    let ea = a == m ? 1.0 : exp(a - m)
+    let eb = b == m ? 1.0 : exp(b - m)
+    let ec = c == m ? 1.0 : exp(c - m)
+    return m + log(ea + eb + ec)
+}
+
+/// Prefix beam search over a T×K log-probability matrix (`decode` in the notebook, which takes probabilities
+/// and logs them itself: pass `LogProbabilities(probabilities:)`).
+public enum PrefixBeamSearch {
+    public static func decode(_ m: LogProbabilities, options: BeamSearchOptions = BeamSearchOptions(),
+                              languageModel: (any LanguageModel)? = nil) throws(CTCError) -> BeamSearchResult {
+        guard options.beamSize >= 1 else { throw .invalidArgument("beam size must be at least 1, got \(options.beamSize)") }
+        guard options.prune >= 0, options.prune <= 1 else { throw .invalidArgument("prune must be a probability in [0, 1], got \(options.prune)") }
+        guard options.blank >= 0, options.blank < m.classes else { throw .invalidArgument("blank \(options.blank) is outside 0..<\(m.classes)") }
+        var search = Search(classes: m.classes, options: options, lm: languageModel)
+        m.values.withUnsafeBufferPointer { lp in
+            for t in 0..<m.frames { search.step(lp.baseAddress! + t * m.classes) }
+        }
+        return search.result()
+    }
+}
+
+/// The mutable state of one decode: the prefix trie, the current beam and the next frame's candidates.
+private struct Search {
+    let K: Int
+    let beamSize: Int
+    let pruneLog: Double
+    let blank: Int32, space: Int32
+    let alpha: Double, beta: Double
+    let lm: (any LanguageModel)?
+    let lmOrder: Int
+
+    // Trie of prefixes: node 0 is the empty prefix.
+    var parent: [Int32] = [-1]
+    var symbol: [Int32] = [-1]
+    var length: [Int32] = [0]
+    /// Per node, the offset of its K-wide child table in `children` (−1 until the node is first extended).
+    var childBlock: [Int32] = [-1]
+    var children: [Int32] = []
+    /// Per node: frame stamp and slot of its candidate entry in the frame being built.
+    var stamp: [Int32] = [-1]
+    var slot: [Int32] = [0]
+    // LM bookkeeping per node (only filled when an LM is given).
+    var wordStart: [Int32] = [0]      // node where the current (last) word begins (after the last space)
+    var hasText: [Bool] = [false]     // the prefix contains a non-space symbol
+    var history: [LMState] = []       // LM state after the node's completed words
+    var wordScore: [Double] = []      // cached ln P(last word | history), NaN until asked
+
+    // The beam (previous frame's top prefixes, in rank order).
+    var beamNode: [Int32] = [0]
+    var beamPb: [Double] = [0]
+    var beamPnb: [Double] = [-.infinity]
+    // Candidates of the frame being built, in first-insertion order.
+    var candNode: [Int32] = []
+    var candPb: [Double] = []
+    var candPnb: [Double] = []
+    var frame: Int32 = 0
+
+    init(classes: Int, options: BeamSearchOptions, lm: (any LanguageModel)?) {
+        K = classes
+        beamSize = options.beamSize
+        pruneLog = options.prune == 0 ? -.infinity : log(options.prune)
+        blank = Int32(options.blank); space = Int32(options.space)
+        alpha = options.alpha; beta = options.beta
+        self.lm = lm
+        lmOrder = lm?.order ?? 1
+        if let lm {
+            history = [options.lmStartsWithSentenceBegin ? lm.beginSentence() : lm.nullContext()]
+            wordScore = [.nan]
+        }
+        candNode.reserveCapacity(beamSize * (classes + 1))
+        candPb.reserveCapacity(beamSize * (classes + 1))
+        candPnb.reserveCapacity(beamSize * (classes + 1))
+    }
+
+    /// The child of `node` by `s`, creating it (and, with an LM, its word bookkeeping) if needed.
+    @inline(__always)
+    mutating func child(_ node: Int32, _ s: Int32) -> Int32 {
+        var block = childBlock[Int(node)]
+        if block < 0 {
+            block = Int32(children.count)
+            children.append(contentsOf: repeatElement(-1, count: K))
+            childBlock[Int(node)] = block
+        }
+        let key = Int(block) + Int(s)
+        let existing = children[key]
+        if existing >= 0 { return existing }
+        let id = Int32(parent.count)
+        parent.append(node); symbol.append(s); length.append(length[Int(node)] + 1)
+        childBlock.append(-1); stamp.append(-1); slot.append(0)
+        children[key] = id
+        if lm != nil { addWordBookkeeping(id, parent: node, symbol: s) }
+        return id
+    }
+
+    mutating func addWordBookkeeping(_ id: Int32, parent p: Int32, symbol s: Int32) {
+        let pi = Int(p)
+        wordScore.append(.nan)
+        if s == space {
+            wordStart.append(id)
+            hasText.append(hasText[pi])
+            // The notebook strips leading spaces (no word yet); between two spaces its split(" ") sees an
+            // empty word, which an LM maps to its unknown word.
+            history.append(hasText[pi] ? lm!.score(word: wordText(p), after: history[pi]).next : history[pi])
+        } else {
+            wordStart.append(symbol[pi] == space || pi == 0 ? p : wordStart[pi])
+            hasText.append(true)
+            history.append(history[pi])
+        }
+    }
+
+    /// Characters of the node's last word (after its last space), upper-cased as the notebook does.
+    func wordText(_ node: Int32) -> String {
+        var chars: [Character] = []
+        var n = node
+        let stop = wordStart[Int(node)]
+        while n != stop && n > 0 {
+            let k = Int(symbol[Int(n)])
+            chars.append(k < Tokenizer.classCount ? Tokenizer.symbols[k] : "?")
+            n = parent[Int(n)]
+        }
+        return String(chars.reversed()).uppercased()
+    }
+
+    /// ln P(last word of `node` | earlier words), cached per node.
+    mutating func lmScore(_ node: Int32) -> Double {
+        let i = Int(node)
+        if !wordScore[i].isNaN { return wordScore[i] }
+        let v = lm!.score(word: wordText(node), after: history[i]).logProb
+        wordScore[i] = v
+        return v
+    }
+
+    @inline(__always)
+    mutating func slotOf(_ node: Int32) -> Int {
+        let i = Int(node)
+        if stamp[i] == frame { return Int(slot[i]) }
+        stamp[i] = frame
+        let k = candNode.count
+        slot[i] = Int32(k)
+        candNode.append(node); candPb.append(-.infinity); candPnb.append(-.infinity)
+        return k
+    }
+
+    mutating func step(_ row: UnsafePointer<Double>) {
+        candNode.removeAll(keepingCapacity: true)
+        candPb.removeAll(keepingCapacity: true)
+        candPnb.removeAll(keepingCapacity: true)
+        let n = beamNode.count
+        for s in 0..<K {
+            let p = row[s]
+            if p < pruneLog || p.isNaN { continue }
+            let s32 = Int32(s)
+            for j in 0..<n {
+                let prefix = beamNode[j], pb = beamPb[j], pnb = beamPnb[j]
+                if s32 == blank {
+                    let k = slotOf(prefix)
+                    candPb[k] = notebookLSE(candPb[k], pb + p, pnb + p)
+                    continue
+                }
+                let last: Int32 = prefix == 0 ? -1 : symbol[Int(prefix)]
+                let ext = child(prefix, s32)
+                if s32 == last {
+                    let k1 = slotOf(ext)
+                    candPnb[k1] = notebookLSE(candPnb[k1], p + pb)
+                    let k2 = slotOf(prefix)
+                    candPnb[k2] = notebookLSE(candPnb[k2], p + pnb)
+                } else if s32 == space && prefix != 0 && lm != nil {
+                    let k = slotOf(ext)
+                    let score = lmScore(prefix)
+                    let bonus = log(Double(length[Int(prefix)])) * beta
+                    candPnb[k] = notebookLSE(candPnb[k], pb + p + score * alpha + bonus, pnb + p + score * alpha + bonus)
+                } else {
+                    let k = slotOf(ext)
+                    candPnb[k] = notebookLSE(candPnb[k], pb + p, pnb + p)
+                }
+            }
+        }
+        selectTop()
+        frame += 1
+    }
+
+    /// Keeps the `beamSize` best candidates by P_b ⊕ P_nb, descending, ties in insertion order.
+    mutating func selectTop() {
+        let c = candNode.count
+        var topIdx = [Int](); topIdx.reserveCapacity(beamSize + 1)
+        var topKey = [Double](); topKey.reserveCapacity(beamSize + 1)
+        for i in 0..<c {
+            let key = notebookLSE(candPb[i], candPnb[i])
+            // Insert after every kept entry with key ≥ this one (stable), if it makes the cut.
+            if topIdx.count == beamSize, let worst = topKey.last, !(key > worst) { continue }
+            var pos = topKey.count
+            while pos > 0 && key > topKey[pos - 1] { pos -= 1 }
+            topKey.insert(key, at: pos); topIdx.insert(i, at: pos)
+            if topIdx.count > beamSize { topKey.removeLast(); topIdx.removeLast() }
+        }
+        beamNode.removeAll(keepingCapacity: true); beamPb.removeAll(keepingCapacity: true); beamPnb.removeAll(keepingCapacity: true)
+        for i in topIdx { beamNode.append(candNode[i]); beamPb.append(candPb[i]); beamPnb.append(candPnb[i]) }
+    }
+
+    func indices(_ node: Int32) -> [Int] {
+        var out: [Int] = []
+        var n = node
+        while n > 0 { out.append(Int(symbol[Int(n)])); n = parent[Int(n)] }
+        return out.reversed()
+    }
+
+    func result() -> BeamSearchResult {
+        let beams = (0..<beamNode.count).map {
+            BeamHypothesis(indices: indices(beamNode[$0]), logProbability: notebookLSE(beamPb[$0], beamPnb[$0]))
+        }
+        return BeamSearchResult(best: beams.first ?? BeamHypothesis(indices: [], logProbability: -.infinity), beams: beams)
+    }
+}
