@@ -8,6 +8,7 @@ public enum CommandRegistry {
         Help.self,
         Quit.self,
         Version.self,
+        Sleep.self,
         Demo.self,
         Bench.self,
     ]

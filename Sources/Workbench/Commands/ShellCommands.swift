@@ -1,6 +1,7 @@
 // Built-in commands of the shell itself: help, quit (alias exit) and version.
 import ArgumentParser
 import CReadline
+import Foundation
 
 struct Help: WorkbenchCommand {
     static let configuration = CommandConfiguration(
@@ -58,6 +59,25 @@ struct Version: WorkbenchCommand {
             Console.out(#"{"trellis":"\#(TrellisRoot.version)","readline":"\#(readline)"}"#)
         } else {
             Console.out("trellis \(TrellisRoot.version) (GNU readline \(readline))")
+        }
+    }
+}
+
+struct Sleep: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sleep",
+        abstract: "Wait a number of seconds; Ctrl-C stops the wait (pauses in scripts, tests the interrupt)."
+    )
+
+    @Argument(help: "Seconds to wait.")
+    var seconds: Double
+
+    mutating func run(session: inout Session) throws {
+        guard seconds >= 0, seconds.isFinite else { throw WorkbenchError("sleep needs a non-negative number of seconds, got \(seconds)") }
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if Interrupt.isRequested { return }
+            Thread.sleep(forTimeInterval: min(0.05, max(0, end.timeIntervalSinceNow)))
         }
     }
 }

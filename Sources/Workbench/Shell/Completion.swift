@@ -3,9 +3,14 @@
 import CReadline
 import Foundation
 
-enum Completion {
-    /// Candidates for the word being typed, or nil to let readline complete a file path.
-    static func candidates(before prefix: String, word: String, tree: CommandTree = .root) -> [String]? {
+public enum Completion {
+    /// Candidates for `word` (the word under the cursor) given the line text before it, or nil
+    /// when readline should complete a file path instead.
+    public static func candidates(before prefix: String, word: String) -> [String]? {
+        candidates(before: prefix, word: word, tree: .root)
+    }
+
+    static func candidates(before prefix: String, word: String, tree: CommandTree) -> [String]? {
         let previous = Tokenizer.lenientWords(prefix)
         var node = tree
         var index = 0

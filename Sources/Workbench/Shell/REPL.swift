@@ -45,7 +45,7 @@ struct REPL {
             switch CommandRunner.run(line: line, session: &session) {
             case .success: continue
             case .quit: return 0
-            case .interrupted: Console.error("interrupted")
+            case .interrupted: Console.error("\ninterrupted")
             case .failure(let message): Console.error("error: " + message)
             }
         }
