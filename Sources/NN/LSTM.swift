@@ -233,11 +233,13 @@ struct LSTMCell: RecurrentCell {
 
 /// acc[j] += Σ_rows m[row][j]
 func accumulateRowSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into acc: inout [Float]) {
-    acc.withUnsafeMutableBufferPointer { a in
-        for row in 0..<rows {
-            let r = m + row * cols
-            for j in 0..<cols { a[j] += r[j] }
-        }
+    acc.withUnsafeMutableBufferPointer { a in accumulateRowSums(m, rows: rows, cols: cols, into: a.baseAddress!) }
+}
+
+func accumulateRowSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into a: UnsafeMutablePointer<Float>) {
+    for row in 0..<rows {
+        let r = m + row * cols
+        for j in 0..<cols { a[j] += r[j] }
     }
 }
 
