@@ -1,0 +1,24 @@
+# Trellis: the two entry points are `make demo` and `make test` (see README.md).
+# Both install missing Debian packages first (scripts/setup) and build in release mode:
+# the numeric tests are heavy, and release is what students run.
+SWIFT ?= swift
+CONFIG ?= release
+
+.PHONY: all setup build demo test clean
+
+all: build
+
+setup:
+	./scripts/setup
+
+build: setup
+	$(SWIFT) build -c $(CONFIG)
+
+demo: build
+	.build/$(CONFIG)/trellis demo
+
+test: build
+	$(SWIFT) test -c $(CONFIG)
+
+clean:
+	rm -rf .build out/demo
