@@ -1,0 +1,40 @@
+// Waveform perturbations for augmentation and corpus synthesis: speed perturbation (resample then reinterpret at
+// the old rate, like sox `speed` / Kaldi's 0.9–1.1× recipe: tempo and pitch change together) and additive noise at a
+// given signal-to-noise ratio. Deterministic for a SeededGenerator.
+import Foundation
+
+public enum Perturbation {
+    /// Plays `wave` `factor` times faster (factor 1.1 = 10 % shorter and higher); the rate stays the same.
+    public static func speed(_ wave: Waveform, factor: Double, quality: ResampleQuality = .medium) throws -> Waveform {
+        guard factor > 0, factor.isFinite else { throw AudioError.invalidParameter("speed factor must be positive (got \(factor))") }
+        if factor == 1 { return wave }
+        let out = try Resampler.resample(wave.samples, ratio: 1 / factor, quality: quality)
+        return Waveform(samples: out, sampleRate: wave.sampleRate)
+    }
+
+    /// Adds white Gaussian noise scaled so 10·log10(P_signal / P_noise) = snrDB. Silence stays silent.
+    public static func addNoise(_ wave: Waveform, snrDB: Double, using rng: inout SeededGenerator) -> Waveform {
+        let noise = (0..<wave.count).map { _ in Float(rng.gaussian()) }
+        return addNoise(wave, noise: noise, snrDB: snrDB)
+    }
+
+    /// Adds a given noise signal (looped or cut to length) at snrDB.
+    public static func addNoise(_ wave: Waveform, noise: [Float], snrDB: Double) -> Waveform {
+        guard !wave.samples.isEmpty, !noise.isEmpty else { return wave }
+        var ps = 0.0, pn = 0.0
+        for x in wave.samples { ps += Double(x) * Double(x) }
+        for i in 0..<wave.count { let v = Double(noise[i % noise.count]); pn += v * v }
+        guard ps > 0, pn > 0 else { return wave }
+        let gain = Float((ps / pn / pow(10, snrDB / 10)).squareRoot())
+        var out = wave
+        for i in 0..<out.count { out.samples[i] += gain * noise[i % noise.count] }
+        return out
+    }
+
+    /// Scales to a peak of `peak` (no-op for silence).
+    public static func normalizePeak(_ wave: Waveform, peak: Float = 0.9) -> Waveform {
+        let p = wave.peak
+        guard p > 0 else { return wave }
+        return Waveform(samples: wave.samples.map { $0 * peak / p }, sampleRate: wave.sampleRate)
+    }
+}

@@ -1,0 +1,52 @@
+// SpecAugment masking with torchaudio's TimeMasking / FrequencyMasking semantics (one mask per call, iid over
+// nothing, p = 1): width = floor(u1 · param), start = floor(u2 · (size − u1 · param)), values in [start, start+width)
+// set to `maskValue`. So a width is uniform in [0, param) and the mask never runs past the end. Random numbers come
+// from a SeededGenerator, so a seed reproduces every mask.
+public struct SpecAugment: Sendable, Equatable {
+    /// The notebook's TimeMasking(time_mask_param=15) and FrequencyMasking(freq_mask_param=20).
+    public var timeMaskParam: Int = 15
+    public var freqMaskParam: Int = 20
+    public var timeMasks: Int = 1
+    public var freqMasks: Int = 1
+    public var maskValue: Float = 0
+
+    public init(timeMaskParam: Int = 15, freqMaskParam: Int = 20, timeMasks: Int = 1, freqMasks: Int = 1, maskValue: Float = 0) {
+        self.timeMaskParam = timeMaskParam; self.freqMaskParam = freqMaskParam
+        self.timeMasks = timeMasks; self.freqMasks = freqMasks; self.maskValue = maskValue
+    }
+
+    /// One mask along an axis of `size`, as torchaudio.functional.mask_along_axis draws it: [start, end).
+    public static func drawMask(size: Int, param: Int, using rng: inout SeededGenerator) -> Range<Int> {
+        let value = rng.uniform() * Float(param)
+        let minValue = rng.uniform() * (Float(size) - value)
+        let start = max(Int(minValue), 0)
+        let end = min(start + Int(value), size)
+        return start..<max(end, start)
+    }
+
+    /// Applies the configured time masks then frequency masks (the notebook's order) in place.
+    public func apply(_ m: inout FeatureMatrix, using rng: inout SeededGenerator) {
+        for _ in 0..<timeMasks { SpecAugment.maskTime(&m, drawMask(m.frames, timeMaskParam, &rng), value: maskValue) }
+        for _ in 0..<freqMasks { SpecAugment.maskBins(&m, drawMask(m.bins, freqMaskParam, &rng), value: maskValue) }
+    }
+
+    private func drawMask(_ size: Int, _ param: Int, _ rng: inout SeededGenerator) -> Range<Int> {
+        SpecAugment.drawMask(size: size, param: param, using: &rng)
+    }
+
+    public static func maskTime(_ m: inout FeatureMatrix, _ r: Range<Int>, value: Float = 0) {
+        guard !r.isEmpty else { return }
+        let frames = m.frames
+        m.values.withUnsafeMutableBufferPointer { v in
+            for b in 0..<m.bins { for t in r { v[b * frames + t] = value } }
+        }
+    }
+
+    public static func maskBins(_ m: inout FeatureMatrix, _ r: Range<Int>, value: Float = 0) {
+        guard !r.isEmpty else { return }
+        let frames = m.frames
+        m.values.withUnsafeMutableBufferPointer { v in
+            for b in r { for t in 0..<frames { v[b * frames + t] = value } }
+        }
+    }
+}

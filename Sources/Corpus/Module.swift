@@ -1,1 +1,0 @@
-// Corpus module (placeholder until its first file lands).

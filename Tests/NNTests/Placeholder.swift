@@ -1,2 +1,0 @@
-import XCTest
-final class NNTestsPlaceholder: XCTestCase { func testModuleLinks() {} }
