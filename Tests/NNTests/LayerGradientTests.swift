@@ -1,0 +1,119 @@
+// Finite-difference checks of every single-input layer's backward, and forward oracles.
+import XCTest
+@testable import NN
+
+final class LayerGradientTests: XCTestCase {
+    func testLinear() {
+        var rng = SeededRNG(seed: 1)
+        let layer = Linear(inFeatures: 5, outFeatures: 4, name: "fc", rng: &rng)
+        checkLayer(layer, input: randomTensor([2, 3, 5], seed: 2))
+        XCTAssertEqual(layer.weight.name, "fc.weight")
+        XCTAssertEqual(layer.weight.shape, [4, 5])
+        XCTAssertTrue(layer.weight.value.allSatisfy { abs($0) <= 1 / Float(5).squareRoot() })
+    }
+
+    func testConv2dStrides() {
+        var rng = SeededRNG(seed: 3)
+        for (k, s, p) in [((3, 3), (1, 1), (1, 1)), ((3, 3), (2, 2), (1, 1)), ((3, 2), (2, 1), (1, 0)), ((1, 1), (1, 1), (0, 0))] {
+            var conv = Conv2d(inChannels: 2, outChannels: 3, kernel: k, stride: s, padding: p, name: "c", rng: &rng)
+            conv.tileColumns = 5  // several tiles per image
+            checkLayer(conv, input: randomTensor([3, 2, 6, 7], seed: 4))
+        }
+    }
+
+    func testConv2dMatchesDirectConvolution() {
+        var rng = SeededRNG(seed: 5)
+        var conv = Conv2d(inChannels: 3, outChannels: 4, kernel: (3, 2), stride: (2, 1), padding: (1, 1), name: "c", rng: &rng)
+        conv.tileColumns = 7
+        let x = randomTensor([2, 3, 7, 5], seed: 6)
+        let y = conv.forward(x)
+        let (ho, wo) = conv.outputSize(height: 7, width: 5)
+        XCTAssertEqual(y.shape, [2, 4, ho, wo])
+        for b in 0..<2 { for o in 0..<4 { for oy in 0..<ho { for ox in 0..<wo {
+            var s = Double(conv.bias!.value[o])
+            for c in 0..<3 { for i in 0..<3 { for j in 0..<2 {
+                let iy = oy * 2 - 1 + i, ix = ox - 1 + j
+                if iy >= 0 && iy < 7 && ix >= 0 && ix < 5 {
+                    s += Double(conv.weight.value[((o * 3 + c) * 3 + i) * 2 + j]) * Double(x.data[((b * 3 + c) * 7 + iy) * 5 + ix])
+                }
+            } } }
+            XCTAssertEqual(Double(y.data[((b * 4 + o) * ho + oy) * wo + ox]), s, accuracy: 1e-5)
+        } } } }
+    }
+
+    func testConv2dWithoutInputGradient() {
+        var rng = SeededRNG(seed: 8)
+        var conv = Conv2d(inChannels: 1, outChannels: 2, kernel: 3, stride: 2, padding: 1, name: "cnn", rng: &rng)
+        conv.computesInputGradient = false
+        checkLayer(conv, input: randomTensor([2, 1, 6, 6], seed: 9), checkInput: false)
+    }
+
+    func testCNNLayerNorm() {
+        var ln = CNNLayerNorm(features: 5, name: "ln")
+        var rng = SeededRNG(seed: 10)
+        for i in 0..<5 { ln.weight.value[i] = 1 + rng.uniform(0.5); ln.bias.value[i] = rng.uniform(0.5) }
+        XCTAssertEqual(ln.weight.name, "ln.layer_norm.weight")
+        checkLayer(ln, input: randomTensor([2, 3, 5, 4], seed: 11, scale: 2), eps: 5e-3)
+        // Each (b, c, t) column is normalised over F: with unit affine its mean is 0 and variance ≈ 1.
+        var plain = CNNLayerNorm(features: 5, name: "")
+        let y = plain.forward(randomTensor([1, 1, 5, 3], seed: 12, scale: 3))
+        for t in 0..<3 {
+            let col = (0..<5).map { Double(y.data[$0 * 3 + t]) }
+            let mean = col.reduce(0, +) / 5
+            XCTAssertEqual(mean, 0, accuracy: 1e-6)
+            XCTAssertEqual(col.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 5, 1, accuracy: 1e-3)
+        }
+    }
+
+    func testReLUAndLogSoftmax() {
+        // Inputs kept away from ReLU's kink.
+        var x = randomTensor([3, 7], seed: 13)
+        for i in 0..<x.count where abs(x.data[i]) < 0.05 { x.data[i] = 0.3 }
+        checkLayer(ReLU(), input: x)
+        checkLayer(LogSoftmax(), input: randomTensor([2, 3, 6], seed: 14, scale: 3))
+        var ls = LogSoftmax()
+        let y = ls.forward(randomTensor([4, 29], seed: 15, scale: 5))
+        for r in 0..<4 {
+            XCTAssertEqual((0..<29).map { Double(expf(y.data[r * 29 + $0])) }.reduce(0, +), 1, accuracy: 1e-5)
+        }
+    }
+
+    func testDropout() {
+        var d = Dropout(p: 0.25, seed: 5)
+        checkLayer(d, input: randomTensor([4, 50], seed: 16))
+        let x = Tensor(shape: [200_000], data: [Float](repeating: 1, count: 200_000))
+        let y = d.forward(x)
+        let kept = y.data.filter { $0 != 0 }
+        XCTAssertEqual(Double(kept.count) / 200_000, 0.75, accuracy: 0.01)
+        XCTAssertTrue(kept.allSatisfy { abs($0 - 1 / 0.75) < 1e-6 })
+        let y2 = d.forward(x)
+        XCTAssertNotEqual(y.data, y2.data, "a new mask every training step")
+        var again = Dropout(p: 0.25, seed: 5)
+        XCTAssertEqual(again.forward(x).data, y.data, "same seed, same mask")
+        d.mode = .evaluation
+        XCTAssertEqual(d.forward(x).data, x.data)
+    }
+
+    func testFlattenChannelsFeatures() {
+        let x = randomTensor([2, 3, 4, 5], seed: 17)
+        var f = FlattenChannelsFeatures()
+        let y = f.forward(x)
+        XCTAssertEqual(y.shape, [2, 5, 12])
+        for b in 0..<2 { for c in 0..<3 { for fe in 0..<4 { for t in 0..<5 {
+            XCTAssertEqual(y.data[(b * 5 + t) * 12 + c * 4 + fe], x.data[((b * 3 + c) * 4 + fe) * 5 + t])
+        } } } }
+        XCTAssertEqual(f.backward(y), x)
+        let s = swapLeadingAxes(y)
+        XCTAssertEqual(s.shape, [5, 2, 12])
+        XCTAssertEqual(swapLeadingAxes(s), y)
+    }
+
+    func testResidualAdd() {
+        let a = randomTensor([3, 4], seed: 18), b = randomTensor([3, 4], seed: 19)
+        let c = add(a, b)
+        for i in 0..<12 { XCTAssertEqual(c.data[i], a.data[i] + b.data[i]) }
+        var d = a
+        addInPlace(&d, b)
+        XCTAssertEqual(d, c)
+    }
+}
