@@ -11,5 +11,17 @@ public enum CommandRegistry {
         Sleep.self,
         Demo.self,
         Bench.self,
+        Probs.self,
+        TextCommand.self,
+        Forward.self,
+        Backward.self,
+        Align.self,
+        ViterbiCommand.self,
+        Step.self,
+        Reset.self,
+        Greedy.self,
+        Beam.self,
+        LM.self,
+        WER.self,
     ]
 }

@@ -7,6 +7,8 @@ public struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Time Trellis workloads against the PyTorch CPU reference figures.",
         subcommands: [
+            BenchCTC.self,
+            BenchLM.self,
         ]
     )
     public init() {}

@@ -1,0 +1,105 @@
+// The `lm` commands: load an ARPA n-gram model into the session and score sentences the way
+// KenLM's `query` reports them (log10 total with <s> and </s>, OOV count).
+import ArgumentParser
+import Foundation
+import LanguageModel
+
+struct LM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lm",
+        abstract: "Load and query an ARPA word language model.",
+        subcommands: [LMLoad.self, LMScore.self]
+    )
+}
+
+/// Loads `path` into the session (reusing the loaded model if it is the same file) and returns it.
+func loadLanguageModel(_ path: String, session: inout Session, quiet: Bool = false, unknownLog10: Float = -100) throws -> ARPAModel {
+    if let current = session.ctc.languageModel, current.path == path { return current }
+    let start = DispatchTime.now().uptimeNanoseconds
+    let model: ARPAModel
+    do {
+        model = try ARPAModel(contentsOf: path, unknownLog10: unknownLog10)
+    } catch let error as ARPAError {
+        throw WorkbenchError(error.description)
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    session.ctc.languageModel = model
+    if !quiet {
+        Console.out(describe(model) + String(format: " in %.2f s", seconds))
+    }
+    return model
+}
+
+private func describe(_ m: ARPAModel) -> String {
+    let counts = m.counts.enumerated().map { "\($0.offset + 1)-grams \($0.element)" }.joined(separator: ", ")
+    let unk = m.fileHasUnknown ? "<unk> from the file" : "no <unk> in the file: OOV words score \(m.scoreLog10(word: m.unknownID, after: m.nullContext()).log10) (log10)"
+    return "loaded \(m.path): order \(m.order), \(counts); \(unk)"
+}
+
+struct LMLoad: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Read an ARPA model (.arpa or .arpa.gz); words are case-insensitive."
+    )
+
+    @Argument(help: "The ARPA file.", completion: .file())
+    var file: String
+
+    @Option(help: "log10 probability of out-of-vocabulary words when the file has no <unk> (KenLM: -100).")
+    var unkLog10: Float = -100
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    mutating func run(session: inout Session) throws {
+        session.ctc.languageModel = nil   // reload even if the same path: the file may have changed
+        let start = DispatchTime.now().uptimeNanoseconds
+        let m = try loadLanguageModel(file, session: &session, quiet: json, unknownLog10: unkLog10)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        if json {
+            Console.out(JSON.object([
+                ("path", .string(m.path)), ("order", .int(m.order)), ("counts", .array(m.counts.map { .int($0) })),
+                ("vocabulary", .int(m.vocabularySize)), ("file_has_unk", .bool(m.fileHasUnknown)), ("seconds", .number(seconds)),
+            ]).text)
+        }
+    }
+}
+
+struct LMScore: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score a sentence as KenLM's query does: log10 total with <s> and </s>, and the OOV count.",
+        discussion: "Prints word=id n-gram-length log10 for each word, then 'Total: X OOV: N' (KenLM's query format)."
+    )
+
+    @Argument(help: "The words, e.g. \"the cat sat\".")
+    var sentence: String
+
+    @Option(help: "Use this ARPA file (loaded into the session) instead of the loaded model.", completion: .file())
+    var lm: String?
+
+    @Flag(help: "Score without <s> context and without </s>.")
+    var noSentenceContext = false
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    mutating func run(session: inout Session) throws {
+        let model = try lm.map { try loadLanguageModel($0, session: &session, quiet: json) } ?? session.ctc.requireLanguageModel()
+        let s = model.scoreSentence(sentence, sentenceContext: !noSentenceContext)
+        if json {
+            Console.out(JSON.object([
+                ("log10", .number(s.log10)),
+                ("ln", .number(s.logProb)),
+                ("oov", .int(s.oov)),
+                ("words", .array(s.words.map { w in
+                    .object([("word", .string(w.word)), ("id", .int(Int(w.id))), ("ngram_length", .int(w.ngramLength)),
+                             ("log10", .number(w.log10))])
+                })),
+            ]).text)
+            return
+        }
+        Console.out(s.words.map { "\($0.word)=\($0.id) \($0.ngramLength) \(String(format: "%.6g", $0.log10))" }.joined(separator: "\t"))
+        Console.out("Total: \(String(format: "%.6g", s.log10)) OOV: \(s.oov)")
+    }
+}
