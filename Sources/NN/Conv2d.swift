@@ -120,7 +120,7 @@ public struct Conv2d: Layer {
                     dx.data.withUnsafeMutableBufferPointer { dxp in
                         partialW.withUnsafeMutableBufferPointer { pwp in
                             partialB.withUnsafeMutableBufferPointer { pbp in
-                                let (xs, gs, ws, dxs) = (xp.baseAddress!, gp.baseAddress!, wp.baseAddress!, dxp.baseAddress)
+                                let (xs, gs, ws, dxs) = (xp.baseAddress!, gp.baseAddress!, wp.baseAddress!, needDx ? dxp.baseAddress : nil)
                                 let (pws, pbs) = (pwp.baseAddress!, pbp.baseAddress!)
                                 plan.run(withIndex: true) { worker, images in
                                     let dW = pws + worker * o * g.ck
