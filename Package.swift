@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Audio", dependencies: ["CSndFile", "CSampleRate", "CBLAS"]),
         .target(name: "Corpus", dependencies: ["Audio", "CTC"]),
         .target(name: "NN", dependencies: ["CBLAS", "CTC"]),
-        .target(name: "Models", dependencies: ["NN"]),
+        .target(name: "Models", dependencies: ["NN", "CTC"]),
         .target(name: "Training", dependencies: ["Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel"]),
         .target(name: "Figures", dependencies: ["CCairo"]),
         .target(name: "Workbench", dependencies: [

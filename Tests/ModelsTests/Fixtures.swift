@@ -2,6 +2,10 @@
 import Foundation
 
 enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func golden(_ name: String) -> URL { root.appendingPathComponent("fixtures/golden").appendingPathComponent(name) }
+    static func golden(_ name: String, file: String = #filePath) -> URL {
+        // Tests/ModelsTests/<file>.swift → repository root, by string so no URL state is shared between tests.
+        var parts = file.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return URL(fileURLWithPath: parts.joined(separator: "/") + "/fixtures/golden/" + name)
+    }
 }
