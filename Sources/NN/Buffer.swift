@@ -1,6 +1,7 @@
 // Buffer: a reusable scratch/cache allocation with a stable pointer, for activations a layer keeps between
 // forward and backward and for per-step scratch. It grows only, so repeated steps of one shape allocate once.
-// Reference type: copies of a layer share their caches (make a fresh layer to run two models side by side).
+// Reference type inside value-type layers: a layer calls `unique(&buffer)` before writing, so a copied layer
+// gets its own storage on first use (value semantics, as for arrays).
 
 final class Buffer: @unchecked Sendable {
     private(set) var capacity = 0
@@ -23,10 +24,23 @@ final class Buffer: @unchecked Sendable {
         return pointer
     }
 
+    /// A new buffer with the same contents.
+    func copy() -> Buffer {
+        let b = Buffer(capacity)
+        b.pointer.update(from: pointer, count: capacity)
+        return b
+    }
+
     /// A pointer to `count` zeros.
     func zeros(_ count: Int) -> UnsafeMutablePointer<Float> {
         let p = reserve(count)
         p.update(repeating: 0, count: count)
         return p
     }
+}
+
+/// Replaces `buffer` by a private copy if another layer value shares it (copy-on-write for layer caches).
+@inline(__always)
+func unique(_ buffer: inout Buffer) {
+    if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
 }

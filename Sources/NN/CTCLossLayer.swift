@@ -52,7 +52,9 @@ public struct BatchedCTCLoss {
             grad.data.withUnsafeMutableBufferPointer { gp in
                 losses.withUnsafeMutableBufferPointer { lossP in bad.withUnsafeMutableBufferPointer { badP in
                     workspaces.withUnsafeMutableBufferPointer { wsP in
-                        let (lps, gs, ls, wss, bads) = (lp.baseAddress!, gp.baseAddress, lossP.baseAddress!, wsP.baseAddress!, badP.baseAddress!)
+                        // An empty array's base address points at shared storage: never write through it.
+                        let gs = computeGradient ? gp.baseAddress : nil
+                        let (lps, ls, wss, bads) = (lp.baseAddress!, lossP.baseAddress!, wsP.baseAddress!, badP.baseAddress!)
                         parallelFor(workers) { w in
                             var b = w
                             while b < B {

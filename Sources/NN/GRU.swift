@@ -60,8 +60,8 @@ struct GRUCell: RecurrentCell {
     let inputSize: Int, hidden: Int
     var outputSize: Int { hidden }
     // By (step, rank): r, z, n (3H), W_hn h + b_hn (H), h (H).
-    private let gates = Buffer(), hn = Buffer(), hs = Buffer()
-    private let big = Buffer(), pre = Buffer(), dhNext = Buffer(), dh = Buffer()
+    private var gates = Buffer(), hn = Buffer(), hs = Buffer()
+    private var big = Buffer(), pre = Buffer(), dhNext = Buffer(), dh = Buffer()
 
     init(inputSize: Int, hidden: Int, prefix: String, suffix: String, rng: inout SeededRNG) {
         self.inputSize = inputSize
@@ -80,8 +80,20 @@ struct GRUCell: RecurrentCell {
         try body(&bHH)
     }
 
+    /// Gives this cell value its own caches if a copy of the layer shares them.
+    private mutating func ownBuffers() {
+        unique(&gates)
+        unique(&hn)
+        unique(&hs)
+        unique(&big)
+        unique(&pre)
+        unique(&dhNext)
+        unique(&dh)
+    }
+
     mutating func forward(x: UnsafePointer<Float>, schedule sc: SequenceSchedule, reverse: Bool,
                           y: UnsafeMutablePointer<Float>, yRowStride: Int, yOffset: Int) {
+        ownBuffers()
         let (B, T, H, I) = (sc.batch, sc.frames, hidden, inputSize)
         let H3 = 3 * H
         let steps = sc.maxLength
@@ -125,6 +137,7 @@ struct GRUCell: RecurrentCell {
 
     mutating func backward(dy: UnsafePointer<Float>, dyRowStride: Int, dyOffset: Int, x: UnsafePointer<Float>,
                            schedule sc: SequenceSchedule, reverse: Bool, dx: UnsafeMutablePointer<Float>) {
+        ownBuffers()
         let (B, T, H, I) = (sc.batch, sc.frames, hidden, inputSize)
         let H3 = 3 * H
         let steps = sc.maxLength

@@ -65,9 +65,9 @@ struct LSTMCell: RecurrentCell {
     let inputSize: Int, hidden: Int, proj: Int
     var outputSize: Int { proj > 0 ? proj : hidden }
     // Activations by (step, rank): gates i,f,g,o after their nonlinearity (4H), c (H), tanh(c) (H), h (R).
-    private let gates = Buffer(), cells = Buffer(), tanhC = Buffer(), hs = Buffer()
+    private var gates = Buffer(), cells = Buffer(), tanhC = Buffer(), hs = Buffer()
     // Scratch reused across calls.
-    private let big = Buffer(), pre = Buffer(), mbuf = Buffer(), dhNext = Buffer(), dcNext = Buffer(), dh = Buffer(), dm = Buffer()
+    private var big = Buffer(), pre = Buffer(), mbuf = Buffer(), dhNext = Buffer(), dcNext = Buffer(), dh = Buffer(), dm = Buffer()
 
     init(inputSize: Int, hidden: Int, proj: Int, prefix: String, suffix: String, rng: inout SeededRNG) {
         self.inputSize = inputSize
@@ -90,8 +90,24 @@ struct LSTMCell: RecurrentCell {
         if wHR != nil { try body(&wHR!) }
     }
 
+    /// Gives this cell value its own caches if a copy of the layer shares them.
+    private mutating func ownBuffers() {
+        unique(&gates)
+        unique(&cells)
+        unique(&tanhC)
+        unique(&hs)
+        unique(&big)
+        unique(&pre)
+        unique(&mbuf)
+        unique(&dhNext)
+        unique(&dcNext)
+        unique(&dh)
+        unique(&dm)
+    }
+
     mutating func forward(x: UnsafePointer<Float>, schedule sc: SequenceSchedule, reverse: Bool,
                           y: UnsafeMutablePointer<Float>, yRowStride: Int, yOffset: Int) {
+        ownBuffers()
         let (B, T, H, R, I) = (sc.batch, sc.frames, hidden, outputSize, inputSize)
         let H4 = 4 * H
         let steps = sc.maxLength
@@ -149,6 +165,7 @@ struct LSTMCell: RecurrentCell {
 
     mutating func backward(dy: UnsafePointer<Float>, dyRowStride: Int, dyOffset: Int, x: UnsafePointer<Float>,
                            schedule sc: SequenceSchedule, reverse: Bool, dx: UnsafeMutablePointer<Float>) {
+        ownBuffers()
         let (B, T, H, R, I) = (sc.batch, sc.frames, hidden, outputSize, inputSize)
         let H4 = 4 * H
         let steps = sc.maxLength
