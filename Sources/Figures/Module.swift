@@ -1,1 +1,6 @@
-// Figures module (placeholder until its first file lands).
+// Figures: report-quality plots drawn with cairo, in the spirit of matplotlib's defaults.
+//
+// A `Figure` is a grid of `Panel`s (heatmaps with colorbars, line plots with legends, bar charts and
+// histograms, waveforms, spectrograms) written as PNG, SVG or PDF chosen by the file extension.
+// Everything is a value type: build the panels, put them in a figure, call `write(to:)`.
+// The module knows nothing about CTC or audio types; callers pass plain matrices and arrays.

@@ -1,0 +1,155 @@
+// Heatmap: a (rows × columns) matrix drawn like matplotlib's imshow(aspect='auto', interpolation='nearest'):
+// one flat block per cell, row 0 at the top (origin upper) unless told otherwise, a viridis colour scale
+// with a colorbar. Used for trellises (alpha, beta, soft and Viterbi alignments: rows = extended label
+// states, columns = frames), class posteriors and spectrograms.
+//
+// Non-finite values (−∞ in a log-space trellis: an impossible state; NaN) are drawn in `impossibleColor`,
+// light grey, and listed under the colorbar, so "impossible" never looks like "very unlikely".
+import Foundation
+
+public struct Heatmap: Sendable {
+    public enum Origin: Sendable { case upper, lower }
+
+    /// How values become colours.
+    public enum Scale: Sendable, Equatable {
+        /// Values as given.
+        case linear
+        /// Natural log of the values, like the notebook's `np.log(align)`. Values in (0, floor) are
+        /// raised to `floor` so a stray 1e-300 does not stretch the colour range; 0 and negatives
+        /// (log = −∞: impossible) get the impossible colour.
+        case log(floor: Double)
+        public static let log = Scale.log(floor: 1e-10)
+    }
+
+    public var rows: Int
+    public var columns: Int
+    /// Row-major: `values[r * columns + c]`.
+    public var values: [Double]
+    public var title: String = ""
+    public var xLabel: String = "Frame"
+    public var yLabel: String = ""
+    /// One label per row (e.g. the extended CTC sequence `_ c _ a _ t _`); nil → row numbers.
+    public var rowLabels: [String]?
+    /// One label per column; nil → column numbers (or extent values).
+    public var columnLabels: [String]?
+    public var scale: Scale = .linear
+    public var colormap: Colormap = .viridis
+    /// Colour range (after the scale is applied); nil → the finite data range.
+    public var valueRange: ClosedRange<Double>?
+    public var origin: Origin = .upper
+    /// Data coordinates of the image edges (like imshow's extent): the x range spans the columns,
+    /// the y range the rows (bottom to top). nil → cell indices.
+    public var xExtent: ClosedRange<Double>?
+    public var yExtent: ClosedRange<Double>?
+    public var showColorbar = true
+    public var colorbarLabel: String = ""
+    public var impossibleColor: RGB = .impossible
+    /// What the grey swatch under the colorbar says.
+    public var impossibleLabel: String = "impossible"
+
+    /// `values` row-major, `rows × columns` of them.
+    public init(rows: Int, columns: Int, values: [Double]) throws(FigureError) {
+        guard rows > 0, columns > 0 else { throw .invalidData("a heatmap needs at least one row and one column (got \(rows)×\(columns))") }
+        guard values.count == rows * columns else {
+            throw .invalidData("a \(rows)×\(columns) heatmap needs \(rows * columns) values, got \(values.count)")
+        }
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+    }
+
+    /// Float32 (or other floating-point) values, row-major.
+    public init<T: BinaryFloatingPoint>(rows: Int, columns: Int, values: [T]) throws(FigureError) {
+        try self.init(rows: rows, columns: columns, values: values.map { Double($0) })
+    }
+
+    /// From nested rows (all the same length).
+    public init(matrix: [[Double]]) throws(FigureError) {
+        let cols = matrix.first?.count ?? 0
+        if let bad = matrix.firstIndex(where: { $0.count != cols }) {
+            throw .invalidData("row \(bad) has \(matrix[bad].count) values but row 0 has \(cols)")
+        }
+        try self.init(rows: matrix.count, columns: cols, values: matrix.flatMap { $0 })
+    }
+
+    /// The values after the scale (what the colours encode); non-finite means impossible.
+    public func scaledValues() -> [Double] {
+        switch scale {
+        case .linear:
+            return values
+        case .log(let floor):
+            return values.map { v in
+                guard v.isFinite else { return v == .infinity ? .infinity : -.infinity }
+                return v > 0 ? Foundation.log(Swift.max(v, floor)) : -.infinity
+            }
+        }
+    }
+
+    /// The colour range used: `valueRange` or the finite min…max of the scaled values.
+    public func colorRange(of scaled: [Double]) -> ClosedRange<Double> {
+        if let r = valueRange { return r }
+        var lo = Double.infinity, hi = -Double.infinity
+        for v in scaled where v.isFinite {
+            lo = Swift.min(lo, v)
+            hi = Swift.max(hi, v)
+        }
+        if lo > hi { return 0...1 }
+        if lo == hi { return (lo - 0.5)...(hi + 0.5) }
+        return lo...hi
+    }
+
+    /// The cell colours as opaque pixels, top image row first.
+    func pixels(scaled: [Double], range: ClosedRange<Double>) -> [UInt32] {
+        let lut = colormap.packedPixels()
+        let (ir, ig, ib) = impossibleColor.bytes
+        let grey = 0xFF00_0000 | UInt32(ir) << 16 | UInt32(ig) << 8 | UInt32(ib)
+        let span = range.upperBound - range.lowerBound
+        let n = Double(lut.count)
+        var out = [UInt32](repeating: grey, count: rows * columns)
+        for r in 0..<rows {
+            let imageRow = origin == .upper ? r : rows - 1 - r
+            for c in 0..<columns {
+                let v = scaled[r * columns + c]
+                guard v.isFinite else { continue }
+                let t = (v - range.lowerBound) / span
+                let i = Int(Swift.max(0, Swift.min(n - 1, (t * n).rounded(.down))))
+                out[imageRow * columns + c] = lut[i]
+            }
+        }
+        return out
+    }
+
+    /// Axis models in data coordinates: cell centres at integers (like imshow) or the extent.
+    func axisModels() -> (x: AxisModel, y: AxisModel) {
+        var x: AxisModel, y: AxisModel
+        if let e = xExtent {
+            x = AxisModel(lo: e.lowerBound, hi: e.upperBound, title: xLabel, rule: .numeric(integerOnly: false))
+        } else {
+            x = AxisModel(lo: -0.5, hi: Double(columns) - 0.5, title: xLabel,
+                          rule: columnLabels.map { .categorical($0) } ?? .numeric(integerOnly: true))
+        }
+        if let e = yExtent {
+            y = AxisModel(lo: e.lowerBound, hi: e.upperBound, inverted: false, title: yLabel, rule: .numeric(integerOnly: false))
+        } else {
+            y = AxisModel(lo: -0.5, hi: Double(rows) - 0.5, inverted: origin == .upper, title: yLabel,
+                          rule: rowLabels.map { .categorical($0) } ?? .numeric(integerOnly: true))
+        }
+        return (x, y)
+    }
+
+    func draw(in cell: Rect, canvas: Canvas, style: Style) {
+        let scaled = scaledValues()
+        let range = colorRange(of: scaled)
+        let hasImpossible = scaled.contains { !$0.isFinite }
+        let (xa, ya) = axisModels()
+        let axes = Axes(title: title, x: xa, y: ya, style: style)
+        let bar = Colorbar(range: range, colormap: colormap, label: colorbarLabel,
+                           impossible: hasImpossible ? (impossibleColor, impossibleLabel) : nil, style: style)
+        let layout = axes.layout(in: cell, canvas: canvas) { plotHeight in
+            showColorbar ? bar.width(plotHeight: plotHeight, canvas: canvas) : 0
+        }
+        canvas.image(pixels: pixels(scaled: scaled, range: range), columns: columns, rows: rows, into: layout.plot)
+        axes.drawFrame(layout, canvas: canvas)
+        if showColorbar { bar.draw(besides: layout.plot, canvas: canvas) }
+    }
+}

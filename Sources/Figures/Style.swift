@@ -1,0 +1,29 @@
+// Style: font sizes and line widths for one panel, scaled from the panel's size so a 640×480 figure
+// looks like matplotlib's defaults at 100 dpi (10 pt text ≈ 14 px) and a 3×2 grid stays legible.
+struct Style {
+    /// Tick-label and axis-title size in device units.
+    var base: Double
+    /// Device units per matplotlib point at this size (10 pt ↔ `base`).
+    var unit: Double { base / 10 }
+    var tickFont: Double { base * 0.9 }
+    var labelFont: Double { base }
+    var titleFont: Double { base * 1.2 }
+    var tickLength: Double { 3.5 * unit }
+    var tickWidth: Double { 0.8 * unit }
+    var spineWidth: Double { 0.8 * unit }
+    var lineWidth: Double { 1.5 * unit }
+    /// Gap between a tick and its label.
+    var tickPad: Double { 3.5 * unit }
+    /// Gap between tick labels and the axis title.
+    var labelPad: Double { 4 * unit }
+    /// Space around a panel inside its grid cell.
+    var outerPad: Double { 6 * unit }
+
+    init(base: Double) { self.base = base }
+
+    /// The size a panel of `width` × `height` device units gets when the caller did not choose one.
+    static func automatic(panelWidth: Double, panelHeight: Double) -> Style {
+        let b = (panelWidth * panelHeight).squareRoot() / 40
+        return Style(base: min(24, max(8, b)))
+    }
+}
