@@ -78,7 +78,9 @@ public struct CTCWorkspace {
 
     mutating func reserve(frames T: Int, classes K: Int, states S: Int) {
         // At least one element each so base addresses exist even for T = 0.
-        if alpha.count < max(T * S, 1) { alpha = [Double](repeating: 0, count: max(T * S, 1)); beta = alpha }
+        if alpha.count < max(T * S, 1) { alpha = [Double](repeating: 0, count: max(T * S, 1)) }
+        // The log-space fallback needs a full T×S beta table; the linear path only 3(S + 2) + K.
+        if beta.count < max(T * S, 3 * (S + 2) + K) { beta = [Double](repeating: 0, count: max(T * S, 3 * (S + 2) + K)) }
         if emission.count < max(T * K, 1) { emission = [Double](repeating: 0, count: max(T * K, 1)) }
         if states.count < S { states = [Int](repeating: 0, count: S); canSkip = [Bool](repeating: false, count: S) }
     }
@@ -169,7 +171,8 @@ public enum CTCLoss {
 private let tinyLinear = 1e-280
 
 /// Scaled linear-domain forward–backward (+ gradient). Returns log p, or nil if underflow was detected.
-@inline(__always)
+/// Layout: `alpha` holds T×S rows; `beta` only needs three rows of S + 2 (the two extra zeros let the inner
+/// loops read s+1 and s+2 without bounds checks) plus a K-wide gradient row, so it is carved from the same buffer.
 private func scaledForwardBackward(
     _ lp: UnsafePointer<Float>, T: Int, K: Int, stride: Int, ext: UnsafePointer<Int>, skip: UnsafePointer<Bool>, S: Int,
     y: UnsafeMutablePointer<Double>, alpha: UnsafeMutablePointer<Double>, beta: UnsafeMutablePointer<Double>,
@@ -180,9 +183,8 @@ private func scaledForwardBackward(
         let row = lp + t * stride, out = y + t * K
         for k in 0..<K {
             let v = Double(row[k])
-            if v.isNaN { return nil }
             let e = exp(v)
-            if e < tinyLinear && v > -.infinity { return nil }
+            if e < tinyLinear && v > -.infinity || v.isNaN { return nil }
             out[k] = e
         }
     }
@@ -191,17 +193,16 @@ private func scaledForwardBackward(
     @inline(__always) func hi(_ t: Int) -> Int { min(S - 1, 2 * t + 1) }
 
     var logScale = 0.0
-    // Forward.
+    // Forward. Frame 0: only the first blank and the first label.
     do {
-        let row = alpha
-        for s in 0..<S { row[s] = 0 }
-        row[0] = y[ext[0]]
-        if S > 1 { row[1] = y[ext[1]] }
-        var c = 0.0
-        for s in 0..<min(S, 2) { c += row[s] }
+        for s in 0..<S { alpha[s] = 0 }
+        alpha[0] = y[ext[0]]
+        if S > 1 { alpha[1] = y[ext[1]] }
+        let c = S > 1 ? alpha[0] + alpha[1] : alpha[0]
         if !(c > 0) { return nil }
         let inv = 1 / c
-        for s in 0..<min(S, 2) { row[s] *= inv }
+        alpha[0] *= inv
+        if S > 1 { alpha[1] *= inv }
         logScale += log(c)
     }
     if T > 1 {
@@ -213,14 +214,19 @@ private func scaledForwardBackward(
             if h + 1 < S { for s in (h + 1)..<S { cur[s] = 0 } }
             var c = 0.0
             var tiny = false
-            for s in l...h {
-                var v = prev[s]
-                if s >= 1 { v += prev[s - 1] }
-                if skip[s] { v += prev[s - 2] }
+            var s = l
+            // s = 0 and s = 1 have no skip and (for s = 0) no left neighbour.
+            while s <= h && s < 2 {
+                let v = s == 0 ? prev[0] : prev[1] + prev[0]
                 let r = v * yt[ext[s]]
-                tiny = tiny || (v > 0 && r < tinyLinear)
-                cur[s] = r
-                c += r
+                if r < tinyLinear && v > 0 { tiny = true }
+                cur[s] = r; c += r; s += 1
+            }
+            while s <= h {
+                let v = prev[s] + prev[s - 1] + (skip[s] ? prev[s - 2] : 0)
+                let r = v * yt[ext[s]]
+                if r < tinyLinear && v > 0 { tiny = true }
+                cur[s] = r; c += r; s += 1
             }
             if tiny || !(c > 0) { return nil }
             let inv = 1 / c
@@ -232,50 +238,52 @@ private func scaledForwardBackward(
     let tail = S > 1 ? last[S - 1] + last[S - 2] : last[0]
     if !(tail > 0) { return nil }
     let logP = logScale + log(tail)
+    guard let g = gradient else { return logP }
 
-    // Backward (beta excludes frame t's emission); each frame normalised to sum 1.
-    do {
-        let row = beta + (T - 1) * S
-        for s in 0..<S { row[s] = 0 }
-        row[S - 1] = 1
-        if S > 1 { row[S - 2] = 1 }
-    }
-    var t = T - 2
-    while t >= 0 {
-        let next = beta + (t + 1) * S, cur = beta + t * S, yn = y + (t + 1) * K
+    // Backward (beta excludes frame t's emission, each frame normalised to sum 1), fused with the gradient:
+    // per frame γ(s) = α̂(s)β̂(s) / Σ α̂β̂ (the scales cancel because Σ_s α_t(s)β_t(s) = p for every t).
+    var bCur = beta, bNext = beta + (S + 2)       // β̂ rows, S + 2 wide, trailing zeros
+    let weighted = beta + 2 * (S + 2)              // β̂_{t+1}(s) · y_{t+1}(ext[s]), S + 2 wide
+    let gRow = beta + 3 * (S + 2)                  // K-wide Double gradient accumulator
+    for s in 0..<(S + 2) { bCur[s] = 0; bNext[s] = 0; weighted[s] = 0 }
+    bCur[S - 1] = 1
+    if S > 1 { bCur[S - 2] = 1 }
+    var t = T - 1
+    while true {
+        // Gradient of frame t from α̂_t and β̂_t.
+        let a = alpha + t * S, yt = y + t * K, gt = g + t * gradientStride
         let l = lo(t), h = hi(t)
-        for s in 0..<l { cur[s] = 0 }
-        if h + 1 < S { for s in (h + 1)..<S { cur[s] = 0 } }
-        var c = 0.0
+        var z = 0.0
+        for s in l...h { z += a[s] * bCur[s] }
+        // A tiny overlap means terms dropped by underflow elsewhere could matter: redo in log space.
+        if !(z > 1e-250) { return nil }
+        for k in 0..<K { gRow[k] = yt[k] }
+        let w = 1 / z
+        for s in l...h { gRow[ext[s]] -= a[s] * bCur[s] * w }
+        for k in 0..<K { gt[k] = Float(gRow[k] * scale) }
+        if t == 0 { break }
+        // β̂_{t−1} from β̂_t and frame t's emissions.
+        swap(&bCur, &bNext)          // bNext now holds β̂_t
         var tiny = false
         for s in l...h {
-            let a = next[s] * yn[ext[s]]
-            var v = a
-            if s + 1 < S { v += next[s + 1] * yn[ext[s + 1]] }
-            if s + 2 < S && skip[s + 2] { v += next[s + 2] * yn[ext[s + 2]] }
-            tiny = tiny || (v > 0 && v < tinyLinear)
-            cur[s] = v
-            c += v
+            let v = bNext[s] * yt[ext[s]]
+            if v < tinyLinear && bNext[s] > 0 { tiny = true }
+            weighted[s] = v
         }
+        let l1 = lo(t - 1), h1 = hi(t - 1)
+        // Clear what the previous use of bCur left outside the new band.
+        for s in 0..<S { bCur[s] = 0 }
+        var c = 0.0
+        for s in l1...h1 {
+            let v = weighted[s] + weighted[s + 1] + (s + 2 < S && skip[s + 2] ? weighted[s + 2] : 0)
+            bCur[s] = v; c += v
+        }
+        // Reset the weighted row for the next frame (its band differs).
+        for s in l...h { weighted[s] = 0 }
         if tiny || !(c > 0) { return nil }
         let inv = 1 / c
-        for s in l...h { cur[s] *= inv }
+        for s in l1...h1 { bCur[s] *= inv }
         t -= 1
-    }
-
-    // Gradient: per frame, γ(s) = α̂(s)β̂(s) / Σ α̂β̂ (scales cancel because Σ_s α_t(s)β_t(s) = p for every t).
-    if let g = gradient {
-        for t in 0..<T {
-            let a = alpha + t * S, b = beta + t * S, yt = y + t * K, gt = g + t * gradientStride
-            let l = lo(t), h = hi(t)
-            var z = 0.0
-            for s in l...h { z += a[s] * b[s] }
-            if !(z > 0) { return nil }
-            // Reuse the emission row as the accumulator: softmax − occupancy.
-            let w = 1 / z
-            for s in l...h { yt[ext[s]] -= a[s] * b[s] * w }
-            for k in 0..<K { gt[k] = Float(yt[k] * scale) }
-        }
     }
     return logP
 }

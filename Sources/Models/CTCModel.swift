@@ -103,7 +103,7 @@ public struct CTCModel: ParameterContainer {
         var rng = SeededRNG(seed: seed)
         features.reseed(&rng)
         dnn?.reseed(&rng)
-        // LSTM inter-layer dropout keeps its own stream (NN does not expose it yet).
+        lstm?.reseedDropout(&rng)
     }
 
     /// x is (B, 1, F, T). `lengths` (valid output frames per utterance) lets the LSTM skip padding as

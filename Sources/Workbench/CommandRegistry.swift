@@ -23,5 +23,9 @@ public enum CommandRegistry {
         Beam.self,
         LM.self,
         WER.self,
+        AudioGroup.self,
+        Mel.self,
+        Plot.self,
+        CorpusGroup.self,
     ]
 }

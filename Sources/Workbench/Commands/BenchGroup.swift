@@ -9,6 +9,8 @@ public struct Bench: ParsableCommand {
         subcommands: [
             BenchCTC.self,
             BenchLM.self,
+            BenchMel.self,
+            BenchStep.self,
         ]
     )
     public init() {}

@@ -72,7 +72,7 @@ struct WER: WorkbenchCommand {
             throw WorkbenchError("cannot read \(path): no such file or not readable")
         }
         var text = String(decoding: data, as: UTF8.self)
-        while let last = text.last, last.isNewline { text.removeLast() }   // "\r\n" is one Character
+        if let last = text.last, last.isNewline { text.removeLast() }   // the final line's newline ("\r\n" is one Character)
         if text.isEmpty { return [] }
         return text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).map(String.init)
     }

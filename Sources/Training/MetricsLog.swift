@@ -1,0 +1,70 @@
+// MetricsLog: RUN_DIR/metrics.jsonl, one JSON object per finished epoch, so runs can be plotted and compared
+// with `jq` or pandas. Appends are fsynced; a line is written whole or (after a crash mid-write) detectably cut,
+// and readers skip a cut last line.
+import Foundation
+import Models
+
+public struct EpochMetrics: Codable, Equatable, Sendable {
+    public var epoch: Int
+    public var steps: Int               // optimiser steps applied this epoch
+    public var trainLoss: Double        // mean over applied steps
+    public var testLoss: Double?
+    public var cer: Double?             // corpus rates on the test subset (greedy decoding)
+    public var wer: Double?
+    public var learningRate: Double     // at the end of the epoch
+    public var gradNorm: Double         // mean pre-clipping global gradient norm
+    public var seconds: Double          // wall-clock seconds of the epoch's training steps
+    public var evalSeconds: Double?
+    public var audioSecondsPerSecond: Double
+    public var skippedBatches: Int      // batches whose loss was infinite or NaN (never applied)
+    public var utterances: Int
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, steps, cer, wer, seconds, utterances
+        case trainLoss = "loss", testLoss = "test_loss", learningRate = "lr", gradNorm = "grad_norm"
+        case evalSeconds = "eval_seconds", audioSecondsPerSecond = "audio_seconds_per_s", skippedBatches = "skipped_batches"
+    }
+
+    public init(epoch: Int, steps: Int, trainLoss: Double, testLoss: Double? = nil, cer: Double? = nil, wer: Double? = nil,
+                learningRate: Double, gradNorm: Double, seconds: Double, evalSeconds: Double? = nil,
+                audioSecondsPerSecond: Double, skippedBatches: Int, utterances: Int) {
+        self.epoch = epoch; self.steps = steps; self.trainLoss = trainLoss; self.testLoss = testLoss
+        self.cer = cer; self.wer = wer; self.learningRate = learningRate; self.gradNorm = gradNorm
+        self.seconds = seconds; self.evalSeconds = evalSeconds; self.audioSecondsPerSecond = audioSecondsPerSecond
+        self.skippedBatches = skippedBatches; self.utterances = utterances
+    }
+}
+
+public enum MetricsLog {
+    public static func append(_ m: EpochMetrics, to url: URL) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var line = try enc.encode(m)
+        line.append(0x0A)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { throw RunFolderError("cannot open \(url.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let ok = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
+        guard ok, fsync(fd) == 0 else { throw RunFolderError("cannot append to \(url.path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// All complete lines, in order.
+    public static func read(_ url: URL) -> [EpochMetrics] {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+        let dec = JSONDecoder()
+        dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return text.split(separator: "\n").compactMap { try? dec.decode(EpochMetrics.self, from: Data($0.utf8)) }
+    }
+
+    /// Keeps only the lines of epochs ≤ `epoch` (a resumed run rewrites the epochs after its checkpoint).
+    public static func truncate(_ url: URL, afterEpoch epoch: Int) throws {
+        let kept = read(url).filter { $0.epoch <= epoch }
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var text = ""
+        for m in kept { text += String(decoding: try enc.encode(m), as: UTF8.self) + "\n" }
+        try AtomicFile.write(text, to: url)
+    }
+}

@@ -1,0 +1,65 @@
+// `bench step`: one training step of the notebook's models on the anchors' fixed workload, beside PyTorch's
+// figure on this kind of machine (/work/shared/anchors/README.md; copied here so nothing reads that folder).
+import ArgumentParser
+import Foundation
+import Models
+import Training
+
+/// PyTorch CPU (torch 2.11, 2 threads) ms per step for the notebook's models on the same workload.
+enum StepAnchors {
+    static let msPerStep: [ModelKind: Double] = [.dnn: 4686.9, .lstm: 4669.6, .bilstm: 3520.0]
+}
+
+struct BenchStep: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step",
+        abstract: "Time one training step (forward, CTC, backward, Adam) of dnn|lstm|bilstm: batch 16 × 128 mels × 800 frames, labels of 150.",
+        discussion: """
+            Uses the notebook's exact models (Cells 32/40, 803,485 / 822,016 / 918,080 parameters) unless --corrected. \
+            Prints the best of --reps steps after one warm-up: ms per step, audio seconds per second, achieved GFLOP/s \
+            (convolutions and matrix products, as PyTorch's FlopCounterMode counts them) and PyTorch's figure.
+            """
+    )
+
+    @Option(help: "Model: dnn, lstm or bilstm.")
+    var model: String = "dnn"
+
+    @Option(help: "Timed steps (after one warm-up step).")
+    var reps: Int = 3
+
+    @Option(help: "Threads (OpenBLAS and Trellis's own workers).")
+    var threads: Int = 2
+
+    @Flag(help: "Time Trellis's corrected model (no LSTM projection, Linear classifier) instead of the notebook's.")
+    var corrected = false
+
+    @Flag(help: "Print one JSON line.")
+    var json = false
+
+    mutating func run(session: inout Session) throws {
+        guard let kind = ModelKind(rawValue: model) else { throw WorkbenchError("--model must be dnn, lstm or bilstm (got \(model))") }
+        guard reps >= 1 else { throw WorkbenchError("--reps must be at least 1") }
+        let config = corrected ? ModelConfig.standard(kind) : ModelConfig.seed(kind)
+        let r = try StepBenchmark.run(config, name: kind.rawValue, reps: reps, threads: threads)
+        let torch = corrected ? nil : StepAnchors.msPerStep[kind]
+        if json {
+            var fields: [(String, JSON)] = [
+                ("model", .string(r.model)), ("corrected", .bool(corrected)), ("params", .int(r.params)),
+                ("output_width", .int(r.outputWidth)), ("ms_per_step", .number(r.msPerStep)), ("median_ms", .number(r.medianMs)),
+                ("audio_seconds_per_s", .number(r.audioSecondsPerS)), ("gflops_per_s", .number(r.gflopsPerS)),
+                ("flops_per_step", .number(r.flopsPerStep)), ("peak_rss_mb", .number(r.peakRSSMB)),
+                ("threads", .int(r.threads)), ("reps", .int(r.reps)),
+            ]
+            if let t = torch { fields.append(("torch_ms_per_step", .number(t))); fields.append(("speedup_vs_torch", .number(t / r.msPerStep))) }
+            print(JSON.object(fields).text)
+        } else {
+            print("step \(r.model)\(corrected ? " (corrected)" : ""): \(r.params) params, output width \(r.outputWidth)")
+            print(String(format: "  %.0f ms/step (median %.0f), %.1f audio-s/s, %.1f GFLOP/s (%.1f GFLOP/step), peak RSS %.0f MB",
+                         r.msPerStep, r.medianMs, r.audioSecondsPerS, r.gflopsPerS, r.flopsPerStep / 1e9, r.peakRSSMB))
+            if let t = torch {
+                print(String(format: "  PyTorch CPU (2 threads, anchors): %.0f ms/step → Trellis is %.2f× %@", t,
+                             t / r.msPerStep, t >= r.msPerStep ? "faster" : "slower" as NSString))
+            }
+        }
+    }
+}

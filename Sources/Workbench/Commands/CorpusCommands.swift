@@ -1,0 +1,246 @@
+// Corpus commands: `corpus open DIR` (LibriSpeech layout, indexed), `corpus stats` (hours, speakers, lengths,
+// skipped items with reasons) and `corpus synth` (the offline espeak-ng + flite corpus generator).
+import ArgumentParser
+import Corpus
+import Foundation
+
+struct CorpusGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corpus",
+        abstract: "Open, describe and synthesise LibriSpeech-layout speech corpora.",
+        subcommands: [CorpusOpen.self, CorpusStats.self, CorpusSynth.self]
+    )
+}
+
+private func openCorpus(_ dir: String, useIndex: Bool) throws -> SpeechCorpus {
+    do { return try SpeechCorpus.open(dir, useIndex: useIndex) } catch let e as CorpusError { throw WorkbenchError(e.description) }
+}
+
+struct CorpusOpen: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open a LibriSpeech-layout corpus (ROOT/SUBSET/SPEAKER/CHAPTER/*.flac + *.trans.txt).",
+        discussion: "Audio headers are cached in ROOT/.trellis-index.tsv (or ~/.cache/trellis) and re-read only for files whose mtime or size changed."
+    )
+
+    @Argument(help: "The corpus root, its LibriSpeech/ folder, or one subset folder.", completion: .directory)
+    var dir: String
+
+    @Flag(name: .customLong("no-index"), help: "Read every audio header; do not use or write the index.")
+    var noIndex = false
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    mutating func run(session: inout Session) throws {
+        let start = Date()
+        let c = try openCorpus(dir, useIndex: !noIndex)
+        session.audio.corpus = c
+        let ms = Date().timeIntervalSince(start) * 1000
+        if json {
+            Console.out(JSON.object([
+                ("root", .string(c.root)),
+                ("subsets", .array(c.subsets.map { s in .object([("name", .string(s.name)), ("utterances", .int(s.utterances.count)),
+                                                               ("speakers", .int(s.speakers.count)), ("hours", .number(s.hours)),
+                                                               ("skipped", .int(s.skipped.count))]) })),
+                ("index_hits", .int(c.indexHits)), ("index_misses", .int(c.indexMisses)), ("milliseconds", .number(ms)),
+            ]).text)
+            return
+        }
+        Console.out("\(c.root): \(c.subsets.count) subset(s), opened in \(Int(ms)) ms (\(c.indexHits) headers from the index, \(c.indexMisses) read)")
+        for s in c.subsets {
+            let skipped = s.skipped.isEmpty ? "" : ", \(s.skipped.count) skipped (see corpus stats)"
+            Console.out(String(format: "  %-12@ %6d utterances  %4d speakers  %7.2f h%@", s.name, s.utterances.count,
+                               s.speakers.count, s.hours, skipped))
+        }
+    }
+}
+
+struct CorpusStats: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Hours, utterances, speakers, duration and label-length histograms, and skipped items with reasons."
+    )
+
+    @Argument(help: "A corpus to open first (default: the one opened with `corpus open`).", completion: .directory)
+    var dir: String?
+
+    @Option(help: "Only this subset.")
+    var subset: String?
+
+    @Flag(help: "Print one JSON object (keys: utterances, speakers, hours, skipped, subsets).")
+    var json = false
+
+    mutating func run(session: inout Session) throws {
+        if let dir { session.audio.corpus = try openCorpus(dir, useIndex: true) }
+        let c = try session.audio.requireCorpus()
+        var subsets = c.subsets
+        if let subset {
+            guard let s = subsets.first(where: { $0.name == subset }) else {
+                throw WorkbenchError("no subset '\(subset)' (available: \(subsets.map(\.name).joined(separator: ", ")))")
+            }
+            subsets = [s]
+        }
+        let stats = subsets.map { SubsetStats($0) }
+        let speakers = Set(subsets.flatMap { $0.utterances.map { "\($0.subset)/\($0.speaker)" } }).count
+        let utterances = stats.reduce(0) { $0 + $1.utterances }, hours = stats.reduce(0) { $0 + $1.hours }
+        var reasons: [String: Int] = [:]
+        for s in stats { for r in s.skipped { reasons[r.reason.rawValue, default: 0] += r.count } }
+        if json {
+            Console.out(JSON.object([
+                ("root", .string(c.root)), ("utterances", .int(utterances)), ("speakers", .int(speakers)), ("hours", .number(hours)),
+                ("skipped", .object([("total", .int(reasons.values.reduce(0, +))),
+                                     ("reasons", .object(reasons.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))])),
+                ("subsets", .array(stats.map(subsetJSON))),
+            ]).text)
+            return
+        }
+        Console.out(String(format: "%@: %d utterances, %d speakers, %.2f hours", c.root, utterances, speakers, hours))
+        for s in stats {
+            Console.out("")
+            Console.out(String(format: "%@: %d utterances, %d speakers, %.2f h; duration mean %.2f s (%.2f … %.2f); transcript mean %.1f chars (max %d)",
+                               s.name, s.utterances, s.speakers, s.hours, s.meanSeconds, s.minSeconds, s.maxSeconds,
+                               s.meanLabelLength, s.maxLabelLength))
+            Console.out("  duration (s)   " + histogramText(s.durationHistogram, unit: ""))
+            Console.out("  label (chars)  " + histogramText(s.labelLengthHistogram, unit: ""))
+            if s.skipped.isEmpty {
+                Console.out("  skipped: none")
+            } else {
+                Console.out("  skipped: \(s.skippedTotal)")
+                for r in s.skipped {
+                    Console.out("    \(r.count) × \(r.reason.rawValue), e.g. \(r.examples[0].location): \(r.examples[0].detail)")
+                }
+            }
+        }
+    }
+
+    func histogramText(_ h: Histogram, unit: String) -> String {
+        h.counts.enumerated().filter { $0.element > 0 }.map { i, n in
+            let lo = Double(i) * h.width
+            return "\(Int(lo))–\(Int(lo + h.width))\(unit):\(n)"
+        }.joined(separator: " ")
+    }
+
+    func subsetJSON(_ s: SubsetStats) -> JSON {
+        .object([
+            ("name", .string(s.name)), ("utterances", .int(s.utterances)), ("speakers", .int(s.speakers)), ("hours", .number(s.hours)),
+            ("seconds", .object([("mean", .number(s.meanSeconds)), ("min", .number(s.minSeconds)), ("max", .number(s.maxSeconds))])),
+            ("label_length", .object([("mean", .number(s.meanLabelLength)), ("max", .int(s.maxLabelLength))])),
+            ("duration_histogram", .object([("bin_seconds", .number(s.durationHistogram.width)), ("counts", .array(s.durationHistogram.counts.map { .int($0) }))])),
+            ("label_length_histogram", .object([("bin_chars", .number(s.labelLengthHistogram.width)), ("counts", .array(s.labelLengthHistogram.counts.map { .int($0) }))])),
+            ("skipped", .array(s.skipped.map { r in .object([
+                ("reason", .string(r.reason.rawValue)), ("count", .int(r.count)),
+                ("examples", .array(r.examples.map { .object([("location", .string($0.location)), ("detail", .string($0.detail))]) })),
+            ]) })),
+        ])
+    }
+}
+
+struct CorpusSynth: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Synthesise a LibriSpeech-layout corpus offline with espeak-ng and flite voices.",
+        discussion: """
+            Sentences come from the `fortunes` package (or --text FILE), filtered to 3–20 words that an engine reads \
+            word for word, normalised to ' space a-z. Each voice configuration is a speaker; the test subset is spoken \
+            by held-out voices (espeak-ng variants m4/f4, flite awb) and uses sentences not in train. 16 kHz FLAC. \
+            Deterministic for a seed whatever --jobs is. Ctrl-C stops it between utterances.
+            """
+    )
+
+    @Option(help: "Output folder (train/ and test/ are created in it).", completion: .directory)
+    var out: String
+    @Option(help: "Training utterances.")
+    var train: Int
+    @Option(help: "Test utterances (held-out voices).")
+    var test: Int
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 0
+    @Option(help: "A text file to take sentences from instead of fortunes.", completion: .file())
+    var text: String?
+    @Option(name: .customLong("engine-weights"), help: "Utterance share per engine, e.g. espeak=1,flite=2 (0 leaves one out).")
+    var engineWeights: String = "espeak=1,flite=1"
+    @Option(name: .customLong("train-speakers"), help: "Training speakers (default: about 40 utterances each).")
+    var trainSpeakers: Int?
+    @Option(name: .customLong("test-speakers"), help: "Test speakers (default: about 20 utterances each).")
+    var testSpeakers: Int?
+    @Option(name: .customLong("min-words"), help: "Shortest sentence in words.")
+    var minWords: Int = 3
+    @Option(name: .customLong("max-words"), help: "Longest sentence in words.")
+    var maxWords: Int = 20
+    @Option(name: .customLong("max-seconds"), help: "Longest utterance in seconds (longer ones get another sentence).")
+    var maxSeconds: Double = 12
+    @Option(help: "Per-utterance tempo range LO:HI, e.g. 0.9:1.1 (default off).")
+    var tempo: String?
+    @Option(help: "Additive white noise SNR range in dB LO:HI, e.g. 15:35 (default off).")
+    var noise: String?
+    @Option(name: .customLong("noise-fraction"), help: "Fraction of utterances that get noise.")
+    var noiseFraction: Double = 0.5
+    @Option(help: "Parallel synthesis jobs.")
+    var jobs: Int = 2
+    @Flag(help: "Replace existing train/ and test/ folders in --out.")
+    var overwrite = false
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    static func range(_ s: String, _ name: String) throws -> ClosedRange<Double> {
+        let p = s.split(separator: ":").compactMap { Double($0) }
+        guard p.count == 2, p[0] <= p[1] else { throw WorkbenchError("--\(name) wants LO:HI with LO ≤ HI (got '\(s)')") }
+        return p[0]...p[1]
+    }
+
+    static func weights(_ s: String) throws -> [SynthEngine: Double] {
+        var w: [SynthEngine: Double] = [.espeak: 0, .flite: 0]
+        for part in s.split(separator: ",") {
+            let kv = part.split(separator: "=")
+            let name = kv.first.map { $0 == "espeak-ng" ? "espeak" : String($0) } ?? ""
+            guard kv.count == 2, let e = SynthEngine(rawValue: name), let v = Double(kv[1]), v >= 0 else {
+                throw WorkbenchError("--engine-weights wants ENGINE=WEIGHT pairs for espeak and flite, e.g. espeak=1,flite=1 (got '\(s)')")
+            }
+            w[e] = v
+        }
+        return w
+    }
+
+    mutating func run(session: inout Session) throws {
+        var o = SynthOptions(output: out, trainCount: train, testCount: test)
+        o.seed = seed
+        o.textFile = text
+        o.engineWeights = try CorpusSynth.weights(engineWeights)
+        o.trainSpeakers = trainSpeakers
+        o.testSpeakers = testSpeakers
+        o.minWords = minWords
+        o.maxWords = maxWords
+        o.maxSeconds = maxSeconds
+        if let tempo { o.tempo = try CorpusSynth.range(tempo, "tempo") }
+        if let noise { o.noiseSNR = try CorpusSynth.range(noise, "noise") }
+        o.noiseFraction = noiseFraction
+        o.jobs = jobs
+        o.overwrite = overwrite
+        let quiet = json
+        let report: SynthReport
+        do {
+            report = try Synthesizer.run(o, progress: { done, total in
+                if !quiet { Console.out("  \(done)/\(total) utterances") }
+            }, shouldStop: { Interrupt.isRequested })
+        } catch let e as CorpusError { throw WorkbenchError(e.description) }
+        catch let e as SynthInterrupted { Console.error(e.description); return }
+        session.audio.corpus = try? SpeechCorpus.open(out)
+        if json {
+            Console.out(JSON.object([
+                ("out", .string(out)), ("train", .int(report.trainUtterances)), ("test", .int(report.testUtterances)),
+                ("train_speakers", .int(report.trainSpeakers)), ("test_speakers", .int(report.testSpeakers)),
+                ("hours", .number(report.hours)), ("seconds", .number(report.seconds)),
+                ("per_engine", .object(report.utterancesPerEngine.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                ("failures", .array(report.failures.map { .string($0) })),
+            ]).text)
+            return
+        }
+        let engines = report.utterancesPerEngine.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        Console.out(String(format: "%@: %d train (%d speakers) + %d test (%d held-out speakers), %.2f h of audio (%@) in %.1f s",
+                           out, report.trainUtterances, report.trainSpeakers, report.testUtterances, report.testSpeakers,
+                           report.hours, engines, report.seconds))
+        for f in report.failures.prefix(5) { Console.out("  failed: \(f)") }
+        if report.failures.count > 5 { Console.out("  … \(report.failures.count - 5) more failures") }
+    }
+}

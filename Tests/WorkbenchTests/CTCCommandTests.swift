@@ -1,0 +1,205 @@
+// The CTC, LM and WER commands end to end through the built `trellis` binary: forward's JSON against
+// PyTorch's ctc_loss (fixtures/golden/ctc_commands.json from tools/golden_ctc_commands.py), step against
+// forward, np.savetxt output, decoders, KenLM-style LM scores, WER counts worked out by hand.
+import Foundation
+import XCTest
+
+final class CTCCommandTests: XCTestCase {
+    private static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    private func fixture(_ relative: String) -> String { Self.root.appendingPathComponent(relative).path }
+
+    /// Runs `trellis -c script`, requires success, and returns stdout.
+    private func run(_ script: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let r = try TrellisBinary.run(["-c", script])
+        XCTAssertEqual(r.status, 0, "\(script)\n\(r.stderr)", file: file, line: line)
+        return r.stdout
+    }
+
+    /// The last line of the output parsed as a JSON object.
+    private func lastJSON(_ output: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let last = output.split(separator: "\n").last.map(String.init) ?? ""
+        guard let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
+            XCTFail("not a JSON object: \(last)", file: file, line: line)
+            return [:]
+        }
+        return object
+    }
+
+    func testForwardLogLikelihoodMatchesPyTorch() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: fixture("fixtures/golden/ctc_commands.json")))
+        let cases = try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["cases"] as? [[String: Any]])
+        XCTAssertGreaterThanOrEqual(cases.count, 4)
+        for c in cases {
+            let (frames, seed, peaky, text) = (c["frames"] as! Int, c["seed"] as! Int, c["peaky"] as! Double, c["text"] as! String)
+            let out = try run("probs random \(frames) --seed \(seed) --peaky \(peaky); text \"\(text)\"; forward --json")
+            let json = try lastJSON(out)
+            let ll = try XCTUnwrap(json["log_likelihood"] as? Double)
+            XCTAssertEqual(ll, c["log_likelihood"] as! Double, accuracy: 1e-4, "\(c)")
+            let back = try lastJSON(try run("probs random \(frames) --seed \(seed) --peaky \(peaky); text \"\(text)\"; backward --json"))
+            XCTAssertEqual(try XCTUnwrap(back["log_likelihood"] as? Double), ll, accuracy: 1e-8)
+        }
+    }
+
+    func testTheIssueExample() throws {
+        let json = try lastJSON(try run(#"probs random 50 --seed 1; text "cat"; forward --json"#))
+        XCTAssertEqual(try XCTUnwrap(json["log_likelihood"] as? Double), -158.9963808017045, accuracy: 1e-4)
+    }
+
+    func testSteppingEveryFrameReproducesForward() throws {
+        let setup = #"probs random 12 --seed 5 --peaky 2; text "abba""#
+        let forward = try lastJSON(try run(setup + "; forward --json"))
+        let stepped = try lastJSON(try run(setup + "; step 5; step 7 --json"))
+        XCTAssertEqual(stepped["done"] as? Bool, true)
+        XCTAssertEqual(try XCTUnwrap(stepped["log_likelihood"] as? Double), try XCTUnwrap(forward["log_likelihood"] as? Double), accuracy: 1e-9)
+        // Each alpha is the log-sum of the contributions shown for it.
+        let frames = try XCTUnwrap(stepped["frames"] as? [[String: Any]])
+        XCTAssertEqual(frames.map { $0["frame"] as? Int }, Array(5...11))
+        for frame in frames {
+            for state in try XCTUnwrap(frame["states"] as? [[String: Any]]) {
+                let parts = ["stay", "advance", "skip"].compactMap { state[$0] as? Double }
+                let sum = parts.reduce(0.0) { $0 + exp($1) }
+                if let alpha = state["alpha"] as? Double {
+                    XCTAssertEqual(alpha, log(sum), accuracy: 1e-9, "\(state)")
+                } else {
+                    XCTAssertEqual(sum, 0, "\(state)")   // alpha = -inf is written as null
+                }
+            }
+        }
+        // "abba": the second b repeats the first, so state 5 (b) cannot skip from state 3 (b).
+        let states = try XCTUnwrap(frames[0]["states"] as? [[String: Any]])
+        XCTAssertTrue(states[5]["skip"] is NSNull, "\(states[5])")
+        XCTAssertFalse(states[3]["skip"] is NSNull, "\(states[3])")
+        // Past the end: a clear error; after reset it starts again at frame 0.
+        let r = try TrellisBinary.run(["-c", setup + "; step 12; step"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("reset"), r.stderr)
+        let again = try lastJSON(try run(setup + "; step 12; reset; step --json"))
+        XCTAssertEqual((again["frames"] as? [[String: Any]])?.first?["frame"] as? Int, 0)
+    }
+
+    func testSaveWritesNumpyTextTables() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let alpha = dir.appendingPathComponent("alpha.txt").path
+        let probs = dir.appendingPathComponent("p.txt").path
+        _ = try run(#"probs random 6 --seed 2; text "hi"; forward --save \#(alpha); probs save \#(probs)"#)
+        let rows = try String(contentsOfFile: alpha, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.count, 6)
+        for row in rows {
+            let fields = row.split(separator: " ")
+            XCTAssertEqual(fields.count, 5)   // 2 labels → 5 states
+            for f in fields where f != "-inf" {
+                XCTAssertNotNil(f.range(of: #"^-?\d\.\d{18}e[+-]\d{2}$"#, options: .regularExpression), String(f))
+            }
+        }
+        // Reloading the saved probabilities gives the same likelihood.
+        let a = try lastJSON(try run(#"probs random 6 --seed 2; text "hi"; forward --json"#))
+        let b = try lastJSON(try run(#"probs load \#(probs); text "hi"; forward --json"#))
+        XCTAssertEqual(try XCTUnwrap(a["log_likelihood"] as? Double), try XCTUnwrap(b["log_likelihood"] as? Double), accuracy: 1e-12)
+    }
+
+    func testProbsLoadDetectsLogAndReportsBadRows() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.txt").path
+        try "0.5 0.5\n0.2 0.2\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let out = try run("probs load \(bad)")
+        XCTAssertTrue(out.contains("probabilities"), out)
+        XCTAssertTrue(out.contains("1 of 2 rows do not sum to 1"), out)
+        XCTAssertTrue(out.contains("frame 1"), out)
+        let logFile = dir.appendingPathComponent("log.txt").path
+        try "\(log(0.25)) \(log(0.75))\n".write(toFile: logFile, atomically: true, encoding: .utf8)
+        XCTAssertTrue(try run("probs load \(logFile)").contains("log-probabilities"))
+        let r = try TrellisBinary.run(["probs", "load", dir.appendingPathComponent("missing.txt").path])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("missing.txt"), r.stderr)
+    }
+
+    func testTextOutsideTheAlphabetIsAClearError() throws {
+        let r = try TrellisBinary.run(["text", "Cat!"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("'C' at position 0 is not in the alphabet"), r.stderr)
+    }
+
+    func testAlignAndViterbi() throws {
+        let setup = #"probs random 20 --seed 3 --peaky 2; text "go""#
+        let align = try lastJSON(try run(setup + "; align --json"))
+        let posteriors = try XCTUnwrap(align["posteriors"] as? [[Double]])
+        XCTAssertEqual(posteriors.count, 20)
+        for row in posteriors { XCTAssertEqual(row.reduce(0, +), 1, accuracy: 1e-9) }
+        let viterbi = try lastJSON(try run(setup + "; viterbi --json"))
+        let segments = try XCTUnwrap(viterbi["segments"] as? [[String: Any]])
+        XCTAssertEqual(segments.map { $0["char"] as? String }, ["g", "o"])
+        let g = segments[0], o = segments[1]
+        XCTAssertLessThanOrEqual(g["start"] as! Int, g["end"] as! Int)
+        XCTAssertLessThan(g["end"] as! Int, o["start"] as! Int)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(viterbi["path_log_probability"] as? Double),
+                                 try XCTUnwrap(viterbi["log_likelihood"] as? Double))
+    }
+
+    func testDecodersAndLanguageModel() throws {
+        let greedy = try lastJSON(try run("probs random 40 --seed 9 --peaky 4; greedy --json"))
+        XCTAssertNotNil(greedy["text"] as? String)
+        XCTAssertNotNil(greedy["score"] as? Double)
+        let lm = fixture("fixtures/lm/small.arpa")
+        let beam = try lastJSON(try run("probs random 40 --seed 9 --peaky 4; beam --size 4 --prune 0.001 --lm \(lm) --alpha 0.5 --beta 1 --json"))
+        XCTAssertNotNil(beam["text"] as? String)
+        XCTAssertNotNil(beam["score"] as? Double)
+        XCTAssertEqual(beam["language_model"] as? String, lm)
+        XCTAssertEqual((beam["beams"] as? [Any])?.count, 4)
+    }
+
+    func testLanguageModelScoreAsKenLMQuery() throws {
+        let lm = fixture("fixtures/lm/small.arpa.gz")
+        let cat = try lastJSON(try run("lm load \(lm); lm score \"The cat\" --json"))
+        XCTAssertEqual(try XCTUnwrap(cat["log10"] as? Double), -1.25, accuracy: 1e-6)
+        XCTAssertEqual(cat["oov"] as? Int, 0)
+        let dog = try lastJSON(try run("lm score \"dog\" --lm \(lm) --json"))
+        XCTAssertEqual(try XCTUnwrap(dog["log10"] as? Double), -3.2, accuracy: 1e-6)
+        XCTAssertEqual(dog["oov"] as? Int, 1)
+        XCTAssertTrue(try run("lm score \"the cat\" --lm \(lm)").contains("Total: -1.25 OOV: 0"))
+        let none = try TrellisBinary.run(["lm", "score", "the cat"])
+        XCTAssertNotEqual(none.status, 0)
+        XCTAssertTrue(none.stderr.contains("lm load"), none.stderr)
+    }
+
+    func testMalformedLanguageModelNamesTheLine() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("broken.arpa").path
+        let text = try String(contentsOfFile: fixture("fixtures/lm/small.arpa"), encoding: .utf8)
+            .replacingOccurrences(of: "-1.2\tcat", with: "oops\tcat")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try TrellisBinary.run(["lm", "load", path])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("\(path):11:"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("not a number"), r.stderr)
+    }
+
+    func testWordAndCharacterErrorRates() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ref = dir.appendingPathComponent("ref.txt").path, hyp = dir.appendingPathComponent("hyp.txt").path
+        try "the cat sat\nhello world\n".write(toFile: ref, atomically: true, encoding: .utf8)
+        try "the bat sat down\nhelo world\n".write(toFile: hyp, atomically: true, encoding: .utf8)
+        let prefix = dir.appendingPathComponent("run").path
+        let json = try lastJSON(try run("wer --ref \(ref) --hyp \(hyp) --trn-out \(prefix) --json"))
+        // Words: (the cat sat | the bat sat down) S=1 I=1 of 3; (hello world | helo world) S=1 of 2.
+        let wer = try XCTUnwrap(json["wer"] as? [String: Any])
+        XCTAssertEqual(wer["substitutions"] as? Int, 2)
+        XCTAssertEqual(wer["insertions"] as? Int, 1)
+        XCTAssertEqual(wer["deletions"] as? Int, 0)
+        XCTAssertEqual(try XCTUnwrap(wer["corpus_rate"] as? Double), 3.0 / 5.0, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(wer["mean_per_utterance_rate"] as? Double), (2.0 / 3.0 + 1.0 / 2.0) / 2, accuracy: 1e-12)
+        // Characters: c→b (1 S) and " down" (5 I) of 11; "hello"→"helo" (1 D) of 11.
+        let cer = try XCTUnwrap(json["cer"] as? [String: Any])
+        XCTAssertEqual(cer["substitutions"] as? Int, 1)
+        XCTAssertEqual(cer["insertions"] as? Int, 5)
+        XCTAssertEqual(cer["deletions"] as? Int, 1)
+        XCTAssertEqual(try XCTUnwrap(cer["corpus_rate"] as? Double), 7.0 / 22.0, accuracy: 1e-12)
+        XCTAssertEqual(try String(contentsOfFile: prefix + ".ref.trn", encoding: .utf8), "the cat sat (utt0001)\nhello world (utt0002)\n")
+        XCTAssertEqual(try String(contentsOfFile: prefix + ".hyp.trn", encoding: .utf8), "the bat sat down (utt0001)\nhelo world (utt0002)\n")
+    }
+}
