@@ -5,7 +5,28 @@
 //
 // Non-finite values (−∞ in a log-space trellis: an impossible state; NaN) are drawn in `impossibleColor`,
 // light grey, and listed under the colorbar, so "impossible" never looks like "very unlikely".
+// Overlays (a Viterbi path over a soft alignment) are lines in cell coordinates drawn over the image.
 import Foundation
+
+/// A line drawn over a heatmap's cells, in the coordinates where cell (row r, column c) is centred at
+/// x = c, y = r (with an extent: in extent units), e.g. a Viterbi path: x = frame, y = state. It gets a
+/// white halo so it stays visible on every colour of the map, and a legend entry when `name` is not empty.
+public struct HeatmapOverlay: Sendable {
+    public var name: String
+    public var x: [Double]
+    public var y: [Double]
+    public var color: RGB
+    /// nil → markers when the line has at most 80 points.
+    public var markers: Bool?
+
+    public init(_ name: String, x: [Double], y: [Double], color: RGB = RGB(hex: 0xD62728), markers: Bool? = nil) {
+        self.name = name
+        self.x = x
+        self.y = y
+        self.color = color
+        self.markers = markers
+    }
+}
 
 public struct Heatmap: Sendable {
     public enum Origin: Sendable { case upper, lower }
@@ -46,6 +67,8 @@ public struct Heatmap: Sendable {
     public var impossibleColor: RGB = .impossible
     /// What the grey swatch under the colorbar says.
     public var impossibleLabel: String = "impossible"
+    /// Lines drawn over the cells (e.g. the Viterbi path), in order.
+    public var overlays: [HeatmapOverlay] = []
 
     /// `values` row-major, `rows × columns` of them.
     public init(rows: Int, columns: Int, values: [Double]) throws(FigureError) {
@@ -149,7 +172,32 @@ public struct Heatmap: Sendable {
             showColorbar ? bar.width(plotHeight: plotHeight, canvas: canvas) : 0
         }
         canvas.image(pixels: pixels(scaled: scaled, range: range), columns: columns, rows: rows, into: layout.plot)
+        let overlayPoints = drawOverlays(layout, canvas: canvas, style: style)
         axes.drawFrame(layout, canvas: canvas)
         if showColorbar { bar.draw(besides: layout.plot, canvas: canvas) }
+        let entries = overlays.filter { !$0.name.isEmpty }.map { LegendEntry(name: $0.name, color: $0.color, dashed: false, swatch: false) }
+        Legend(entries: entries, placement: .best, style: style).draw(in: layout.plot, avoiding: overlayPoints, canvas: canvas)
+    }
+
+    /// Draws the overlays clipped to the plot; returns their points in device units (for the legend).
+    private func drawOverlays(_ layout: AxesLayout, canvas: Canvas, style: Style) -> [(Double, Double)] {
+        guard !overlays.isEmpty else { return [] }
+        var all: [(Double, Double)] = []
+        canvas.save()
+        canvas.clip(layout.plot)
+        for o in overlays {
+            let points = zip(o.x, o.y).map { (layout.px($0), layout.py($1)) }
+            canvas.polyline(points, .white, width: style.lineWidth * 2.6)
+            canvas.polyline(points, o.color, width: style.lineWidth)
+            if o.markers ?? (points.count <= 80) {
+                for (x, y) in points where x.isFinite && y.isFinite {
+                    canvas.circle(x, y, radius: 2.4 * style.unit, .white)
+                    canvas.circle(x, y, radius: 1.7 * style.unit, o.color)
+                }
+            }
+            all += points
+        }
+        canvas.restore()
+        return all
     }
 }

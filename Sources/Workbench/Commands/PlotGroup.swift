@@ -10,6 +10,12 @@ public struct Plot: ParsableCommand {
             PlotWave.self,
             PlotSpec.self,
             PlotMel.self,
+            PlotProbs.self,
+            PlotAlpha.self,
+            PlotBeta.self,
+            PlotAlign.self,
+            PlotViterbi.self,
+            PlotGrid.self,
         ]
     )
     public init() {}
