@@ -94,6 +94,7 @@ public enum PrefixBeamSearch {
         guard options.prune >= 0, options.prune <= 1 else { throw .invalidArgument("prune must be a probability in [0, 1], got \(options.prune)") }
         guard options.blank >= 0, options.blank < m.classes else { throw .invalidArgument("blank \(options.blank) is outside 0..<\(m.classes)") }
         var search = Search(classes: m.classes, options: options, lm: languageModel)
+        search.reserve(frames: m.frames)
         m.values.withUnsafeBufferPointer { lp in
             for t in 0..<m.frames { search.step(lp.baseAddress! + t * m.classes) }
         }
@@ -109,6 +110,8 @@ private struct Search {
     let blank: Int32, space: Int32
     let alpha: Double, beta: Double
     let lm: (any LanguageModel)?
+    /// `lm != nil`, read once (testing the existential optional in the inner loop is measurably slow).
+    let hasLM: Bool
     let lmOrder: Int
 
     // Trie of prefixes: node 0 is the empty prefix.
@@ -131,11 +134,24 @@ private struct Search {
     var beamNode: [Int32] = [0]
     var beamPb: [Double] = [0]
     var beamPnb: [Double] = [-.infinity]
-    // Candidates of the frame being built, in first-insertion order.
-    var candNode: [Int32] = []
-    var candPb: [Double] = []
-    var candPnb: [Double] = []
+    // Candidates of the frame being built, in first-insertion order: the first `candCount` entries of fixed-size
+    // buffers (a frame has at most beamSize prefixes plus beamSize × (K − 1) extensions).
+    var candNode: [Int32]
+    var candPb: [Double]
+    var candPnb: [Double]
+    var candCount = 0
+    // Per-frame scratch: surviving symbols; per beam rank, the last symbol, the child by each symbol (rank × K),
+    // and with an LM the α·ln P(word) and β·ln(length) terms of a space.
+    var survivors: [Int32] = []
+    var lastSymbol: [Int32]
+    var extNode: [Int32]
+    var lmTerm: [Double]
+    var lengthBonus: [Double]
     var frame: Int32 = 0
+    // Scratch of selectTop and wordText, reused across frames.
+    var topIdx: [Int] = []
+    var topKey: [Double] = []
+    var wordBytes: [UInt8] = []
 
     init(classes: Int, options: BeamSearchOptions, lm: (any LanguageModel)?) {
         K = classes
@@ -144,14 +160,33 @@ private struct Search {
         blank = Int32(options.blank); space = Int32(options.space)
         alpha = options.alpha; beta = options.beta
         self.lm = lm
+        hasLM = lm != nil
         lmOrder = lm?.order ?? 1
         if let lm {
             history = [options.lmStartsWithSentenceBegin ? lm.beginSentence() : lm.nullContext()]
             wordScore = [.nan]
         }
-        candNode.reserveCapacity(beamSize * (classes + 1))
-        candPb.reserveCapacity(beamSize * (classes + 1))
-        candPnb.reserveCapacity(beamSize * (classes + 1))
+        let capacity = options.beamSize * (classes + 1)
+        candNode = [Int32](repeating: 0, count: capacity)
+        candPb = [Double](repeating: -.infinity, count: capacity)
+        candPnb = [Double](repeating: -.infinity, count: capacity)
+        survivors.reserveCapacity(classes)
+        lastSymbol = [Int32](repeating: -1, count: options.beamSize)
+        extNode = [Int32](repeating: -1, count: options.beamSize * classes)
+        lmTerm = [Double](repeating: 0, count: options.beamSize)
+        lengthBonus = [Double](repeating: 0, count: options.beamSize)
+        topIdx.reserveCapacity(beamSize + 1)
+        topKey.reserveCapacity(beamSize + 1)
+    }
+
+    /// Reserves the trie for `frames` frames (each extends at most beamSize prefixes by K − 1 symbols), capped so a
+    /// very long matrix does not reserve more than it is likely to use.
+    mutating func reserve(frames: Int) {
+        let nodes = min(1 << 20, 1 + frames * beamSize * max(K - 1, 1))
+        parent.reserveCapacity(nodes); symbol.reserveCapacity(nodes); length.reserveCapacity(nodes)
+        childBlock.reserveCapacity(nodes); stamp.reserveCapacity(nodes); slot.reserveCapacity(nodes)
+        children.reserveCapacity(min(1 << 22, frames * beamSize * K))
+        if hasLM { wordStart.reserveCapacity(nodes); hasText.reserveCapacity(nodes); history.reserveCapacity(nodes); wordScore.reserveCapacity(nodes) }
     }
 
     /// The child of `node` by `s`, creating it (and, with an LM, its word bookkeeping) if needed.
@@ -170,7 +205,7 @@ private struct Search {
         parent.append(node); symbol.append(s); length.append(length[Int(node)] + 1)
         childBlock.append(-1); stamp.append(-1); slot.append(0)
         children[key] = id
-        if lm != nil { addWordBookkeeping(id, parent: node, symbol: s) }
+        if hasLM { addWordBookkeeping(id, parent: node, symbol: s) }
         return id
     }
 
@@ -190,17 +225,25 @@ private struct Search {
         }
     }
 
-    /// Characters of the node's last word (after its last space), upper-cased as the notebook does.
-    func wordText(_ node: Int32) -> String {
-        var chars: [Character] = []
+    /// The tokenizer's symbols as upper-case ASCII bytes.
+    static let upperBytes: [UInt8] = Tokenizer.symbols.map { c in
+        let b = c.asciiValue ?? UInt8(ascii: "?")
+        return b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? b - 32 : b
+    }
+
+    /// Characters of the node's last word (after its last space), upper-cased as the notebook does. The alphabet
+    /// is ASCII, so the word is built as bytes (walking the trie backwards) and decoded once.
+    mutating func wordText(_ node: Int32) -> String {
+        wordBytes.removeAll(keepingCapacity: true)
         var n = node
         let stop = wordStart[Int(node)]
         while n != stop && n > 0 {
             let k = Int(symbol[Int(n)])
-            chars.append(k < Tokenizer.classCount ? Tokenizer.symbols[k] : "?")
+            wordBytes.append(k < Search.upperBytes.count ? Search.upperBytes[k] : UInt8(ascii: "?"))
             n = parent[Int(n)]
         }
-        return String(chars.reversed()).uppercased()
+        wordBytes.reverse()
+        return String(decoding: wordBytes, as: UTF8.self)
     }
 
     /// ln P(last word of `node` | earlier words), cached per node.
@@ -212,61 +255,87 @@ private struct Search {
         return v
     }
 
-    @inline(__always)
-    mutating func slotOf(_ node: Int32) -> Int {
-        let i = Int(node)
-        if stamp[i] == frame { return Int(slot[i]) }
-        stamp[i] = frame
-        let k = candNode.count
-        slot[i] = Int32(k)
-        candNode.append(node); candPb.append(-.infinity); candPnb.append(-.infinity)
-        return k
-    }
-
+    /// One frame, in two phases. (1) The trie work: for each surviving symbol (class order) and beam prefix (rank
+    /// order), the child node, and the LM terms of prefixes a space extends; this may grow the node arrays. (2) The
+    /// scores, in the notebook's order, over buffers that no longer grow: candidate slots are found through per-node
+    /// frame stamps and appended in first-insertion order.
     mutating func step(_ row: UnsafePointer<Double>) {
-        candNode.removeAll(keepingCapacity: true)
-        candPb.removeAll(keepingCapacity: true)
-        candPnb.removeAll(keepingCapacity: true)
         let n = beamNode.count
-        for s in 0..<K {
-            let p = row[s]
-            if p < pruneLog || p.isNaN { continue }
-            let s32 = Int32(s)
+        survivors.removeAll(keepingCapacity: true)
+        for s in 0..<K where !(row[s] < pruneLog || row[s].isNaN) { survivors.append(Int32(s)) }
+        for j in 0..<n {
+            let prefix = beamNode[j]
+            lastSymbol[j] = prefix == 0 ? -1 : symbol[Int(prefix)]
+        }
+        let spaceSurvives = survivors.contains(space)
+        for s32 in survivors where s32 != blank {
+            for j in 0..<n { extNode[j * K + Int(s32)] = child(beamNode[j], s32) }
+        }
+        if hasLM && spaceSurvives {
             for j in 0..<n {
-                let prefix = beamNode[j], pb = beamPb[j], pnb = beamPnb[j]
-                if s32 == blank {
-                    let k = slotOf(prefix)
-                    candPb[k] = notebookLSE(candPb[k], pb + p, pnb + p)
-                    continue
-                }
-                let last: Int32 = prefix == 0 ? -1 : symbol[Int(prefix)]
-                let ext = child(prefix, s32)
-                if s32 == last {
-                    let k1 = slotOf(ext)
-                    candPnb[k1] = notebookLSE(candPnb[k1], p + pb)
-                    let k2 = slotOf(prefix)
-                    candPnb[k2] = notebookLSE(candPnb[k2], p + pnb)
-                } else if s32 == space && prefix != 0 && lm != nil {
-                    let k = slotOf(ext)
-                    let score = lmScore(prefix)
-                    let bonus = log(Double(length[Int(prefix)])) * beta
-                    candPnb[k] = notebookLSE(candPnb[k], pb + p + score * alpha + bonus, pnb + p + score * alpha + bonus)
-                } else {
-                    let k = slotOf(ext)
-                    candPnb[k] = notebookLSE(candPnb[k], pb + p, pnb + p)
-                }
+                let prefix = beamNode[j]
+                guard prefix != 0 && lastSymbol[j] != space && space != blank else { continue }
+                lmTerm[j] = lmScore(prefix) * alpha
+                lengthBonus[j] = log(Double(length[Int(prefix)])) * beta
             }
         }
+        // Phase 2 on local buffers (moved out of self so each is uniquely referenced and never reallocated).
+        var stampBuf: [Int32] = [], slotBuf: [Int32] = []
+        swap(&stampBuf, &stamp); swap(&slotBuf, &slot)
+        defer { swap(&stampBuf, &stamp); swap(&slotBuf, &slot) }
+        var count = 0
+        let frame = self.frame, K = self.K, blank = self.blank, space = self.space, useLM = hasLM
+        stampBuf.withUnsafeMutableBufferPointer { stampP in
+        slotBuf.withUnsafeMutableBufferPointer { slotP in
+        candNode.withUnsafeMutableBufferPointer { cn in
+        candPb.withUnsafeMutableBufferPointer { cb in
+        candPnb.withUnsafeMutableBufferPointer { cnb in
+            @inline(__always) func slotOf(_ node: Int32) -> Int {
+                let i = Int(node)
+                if stampP[i] == frame { return Int(slotP[i]) }
+                stampP[i] = frame
+                let k = count
+                slotP[i] = Int32(k)
+                cn[k] = node; cb[k] = -.infinity; cnb[k] = -.infinity
+                count += 1
+                return k
+            }
+            for s32 in survivors {
+                let p = row[Int(s32)]
+                for j in 0..<n {
+                    let prefix = beamNode[j], pb = beamPb[j], pnb = beamPnb[j]
+                    if s32 == blank {
+                        let k = slotOf(prefix)
+                        cb[k] = notebookLSE(cb[k], pb + p, pnb + p)
+                        continue
+                    }
+                    let ext = extNode[j * K + Int(s32)]
+                    if s32 == lastSymbol[j] {
+                        let k1 = slotOf(ext)
+                        cnb[k1] = notebookLSE(cnb[k1], p + pb)
+                        let k2 = slotOf(prefix)
+                        cnb[k2] = notebookLSE(cnb[k2], p + pnb)
+                    } else if s32 == space && prefix != 0 && useLM {
+                        let k = slotOf(ext)
+                        let score = lmTerm[j], bonus = lengthBonus[j]
+                        cnb[k] = notebookLSE(cnb[k], pb + p + score + bonus, pnb + p + score + bonus)
+                    } else {
+                        let k = slotOf(ext)
+                        cnb[k] = notebookLSE(cnb[k], pb + p, pnb + p)
+                    }
+                }
+            }
+        }}}}}
+        candCount = count
         selectTop()
-        frame += 1
+        self.frame += 1
     }
 
     /// Keeps the `beamSize` best candidates by P_b ⊕ P_nb, descending, ties in insertion order.
     mutating func selectTop() {
-        let c = candNode.count
-        var topIdx = [Int](); topIdx.reserveCapacity(beamSize + 1)
-        var topKey = [Double](); topKey.reserveCapacity(beamSize + 1)
-        for i in 0..<c {
+        topIdx.removeAll(keepingCapacity: true)
+        topKey.removeAll(keepingCapacity: true)
+        for i in 0..<candCount {
             let key = notebookLSE(candPb[i], candPnb[i])
             // Insert after every kept entry with key ≥ this one (stable), if it makes the cut.
             if topIdx.count == beamSize, let worst = topKey.last, !(key > worst) { continue }
