@@ -32,9 +32,11 @@ func median(_ xs: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
-/// The anchors' T=400 decoding matrix: Trellis's documented random matrix (seed 0, peaky 1).
+/// The anchors' T=400 decoding matrix. bench_torch.py decodes softmax(3 · N(0, 1) logits) (numpy's generator,
+/// seed 0); Trellis's documented random matrix with peaky 3 is the same distribution (SplitMix64, seed 0), so about
+/// as many symbols survive the 1e-3 pruning per frame as in the Python run.
 func benchDecodeMatrix() -> LogProbabilities {
-    RandomProbabilities.logProbabilities(frames: 400, seed: 0, peaky: 1)
+    RandomProbabilities.logProbabilities(frames: 400, seed: 0, peaky: 3)
 }
 
 struct BenchCTC: WorkbenchCommand {
@@ -43,8 +45,9 @@ struct BenchCTC: WorkbenchCommand {
         abstract: "Time CTC loss+gradient (T=400, B=32, K=29, L=100) and beam search (T=400, beam 5, prune 1e-3) against PyTorch.",
         discussion: """
             (a) log-softmax forward + CTC loss forward and backward (gradient with respect to the logits) for 32 \
-            utterances, over 2 threads as PyTorch uses; (b) prefix beam search without LM on one T=400 matrix. \
-            Prints the median over --reps runs and PyTorch's figure / Trellis's (higher = Trellis faster).
+            utterances, over 2 threads as PyTorch uses; (b) prefix beam search without LM on one T=400 matrix \
+            (softmax of 3 × Gaussian logits, as bench_torch.py decodes). Prints the best and the median of --reps \
+            runs; × is the reference's best / Trellis's best (the anchors are best-of figures; higher = Trellis faster).
             """
     )
 
@@ -76,31 +79,32 @@ struct BenchCTC: WorkbenchCommand {
             let r = try PrefixBeamSearch.decode(m, options: options)
             text = (try? r.best.text()) ?? ""
         }
-        let ctc = median(ctcTimes), beam = median(beamTimes)
+        // The anchors are best-of figures, so the ratio compares best with best.
+        let ctc = ctcTimes.min()!, beam = beamTimes.min()!
         if json {
             Console.out(JSON.object([
                 ("reps", .int(reps)),
-                ("ctc", .object([("median_ms", .number(ctc * 1000)), ("min_ms", .number(ctcTimes.min()! * 1000)),
+                ("ctc", .object([("min_ms", .number(ctc * 1000)), ("median_ms", .number(median(ctcTimes) * 1000)),
                                  ("pytorch_ms", .number(Anchors.ctcSeconds * 1000)), ("speedup", .number(Anchors.ctcSeconds / ctc)),
                                  ("loss", .number(lastLoss))])),
-                ("beam", .object([("median_ms", .number(beam * 1000)), ("min_ms", .number(beamTimes.min()! * 1000)),
+                ("beam", .object([("min_ms", .number(beam * 1000)), ("median_ms", .number(median(beamTimes) * 1000)),
                                   ("pytorch_ms", .number(Anchors.beamSeconds * 1000)), ("speedup", .number(Anchors.beamSeconds / beam)),
                                   ("text_length", .int(text.count))])),
             ]).text)
             return
         }
-        Console.out(String(format: "ctc  loss+grad B=32 T=400 K=29 L=100: %8.2f ms (min %.2f)   PyTorch %5.0f ms   ×%.1f",
-                           ctc * 1000, ctcTimes.min()! * 1000, Anchors.ctcSeconds * 1000, Anchors.ctcSeconds / ctc))
-        Console.out(String(format: "beam T=400 beam 5 prune 1e-3, no LM:  %8.2f ms (min %.2f)   Python  %5.0f ms   ×%.1f",
-                           beam * 1000, beamTimes.min()! * 1000, Anchors.beamSeconds * 1000, Anchors.beamSeconds / beam))
-        Console.out("median of \(reps) runs after one warm-up; × = reference time / Trellis time")
+        Console.out(String(format: "ctc  loss+grad B=32 T=400 K=29 L=100: %8.2f ms best (median %.2f)   PyTorch %5.0f ms   ×%.1f",
+                           ctc * 1000, median(ctcTimes) * 1000, Anchors.ctcSeconds * 1000, Anchors.ctcSeconds / ctc))
+        Console.out(String(format: "beam T=400 beam 5 prune 1e-3, no LM:  %8.2f ms best (median %.2f)   Python  %5.0f ms   ×%.1f",
+                           beam * 1000, median(beamTimes) * 1000, Anchors.beamSeconds * 1000, Anchors.beamSeconds / beam))
+        Console.out("best and median of \(reps) runs after one warm-up; × = reference best / Trellis best")
     }
 }
 
 struct BenchLM: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "lm",
-        abstract: "Time loading an ARPA model and a beam search with it (T=400, beam 5, prune 1e-3, α 0.1, β 0.1)."
+        abstract: "Time loading an ARPA model and a beam search with it (T=400, beam 5, prune 1e-3, α 0.1, β 0.1 by default)."
     )
 
     @Argument(help: "The ARPA file (.arpa or .arpa.gz).", completion: .file())
@@ -108,6 +112,12 @@ struct BenchLM: WorkbenchCommand {
 
     @Option(help: "Timed beam-search repetitions.")
     var reps: Int = 5
+
+    @Option(help: "LM weight α of the timed beam search.")
+    var alpha: Double = 0.1
+
+    @Option(help: "Length bonus β of the timed beam search.")
+    var beta: Double = 0.1
 
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -120,7 +130,7 @@ struct BenchLM: WorkbenchCommand {
         let load = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         session.ctc.languageModel = model
         let m = benchDecodeMatrix()
-        let options = BeamSearchOptions(beamSize: 5, prune: 1e-3, alpha: 0.1, beta: 0.1)
+        let options = BeamSearchOptions(beamSize: 5, prune: 1e-3, alpha: alpha, beta: beta)
         var text = ""
         let withLM = timeRuns(reps) {
             text = (try? PrefixBeamSearch.decode(m, options: options, languageModel: model).best.text()) ?? ""
@@ -144,7 +154,9 @@ struct BenchLM: WorkbenchCommand {
             Console.out(JSON.object([
                 ("file", .string(file)), ("order", .int(model.order)), ("counts", .array(model.counts.map { .int($0) })),
                 ("load_seconds", .number(load)), ("peak_rss_mb", rss.map { .number($0) } ?? .null),
-                ("beam_lm_median_ms", .number(median(withLM) * 1000)), ("beam_no_lm_median_ms", .number(median(without) * 1000)),
+                ("alpha", .number(alpha)), ("beta", .number(beta)),
+                ("beam_lm_median_ms", .number(median(withLM) * 1000)), ("beam_lm_min_ms", .number(withLM.min()! * 1000)),
+                ("beam_no_lm_median_ms", .number(median(without) * 1000)),
                 ("query_ns", .number(q / Double(queries) * 1e9)), ("text", .string(text)),
             ]).text)
             return
@@ -152,8 +164,8 @@ struct BenchLM: WorkbenchCommand {
         Console.out(String(format: "load %@: %.2f s (order %d, %@ n-grams)%@", file, load, model.order,
                            model.counts.map(String.init).joined(separator: "/"),
                            rss.map { String(format: ", peak RSS %.0f MB", $0) } ?? ""))
-        Console.out(String(format: "beam T=400 beam 5 prune 1e-3 with LM (α 0.1 β 0.1): %.2f ms median of %d; without LM %.2f ms",
-                           median(withLM) * 1000, reps, median(without) * 1000))
+        Console.out(String(format: "beam T=400 beam 5 prune 1e-3 with LM (α %g β %g): %.2f ms median of %d (best %.2f); without LM %.2f ms",
+                           alpha, beta, median(withLM) * 1000, reps, withLM.min()! * 1000, median(without) * 1000))
         Console.out(String(format: "LM queries: %.0f ns per word", q / Double(queries) * 1e9))
     }
 }
