@@ -146,6 +146,7 @@ public enum CommandRunner {
 public enum Console {
     public static func out(_ text: String) {
         print(text)
+        fflush(nil)   // a pipe or log file sees each line as it happens (training logs, tests)
     }
 
     public static func error(_ text: String) {
