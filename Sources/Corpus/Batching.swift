@@ -164,8 +164,9 @@ public final class BatchLoader: @unchecked Sendable {
 
     final class ResultBox: @unchecked Sendable { var result: Result<Batch, Error>? }
 
+    /// `startAt` skips the first batches of the epoch's plan without computing them (a run resumed mid-epoch).
     public init(utterances: [Utterance], batchSize: Int, extractor: FeatureExtractor, shuffle: Bool,
-                augment: Bool, seed: UInt64, epoch: Int = 0) throws {
+                augment: Bool, seed: UInt64, epoch: Int = 0, startAt: Int = 0) throws {
         guard batchSize > 0 else { throw CorpusError.invalidParameter("batch size must be positive (got \(batchSize))") }
         self.utterances = utterances
         self.extractor = extractor
@@ -173,7 +174,8 @@ public final class BatchLoader: @unchecked Sendable {
         self.seed = seed
         self.epoch = epoch
         plan = BatchPlan.make(utterances, batchSize: batchSize, shuffle: shuffle, seed: seed, epoch: epoch)
-        prefetch(0)
+        position = min(max(startAt, 0), plan.count)
+        prefetch(position)
     }
 
     public var count: Int { plan.count }

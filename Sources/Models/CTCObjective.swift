@@ -45,8 +45,10 @@ public enum CTCObjective {
     }
 
     /// scores (B, T', C) logits; outputLengths[b] ≤ T' valid frames; labels[b] without blanks.
+    /// `zeroInfinity` (PyTorch's `zero_infinity`): an impossible utterance (labels longer than its frames allow)
+    /// contributes loss 0 and no gradient instead of making the whole batch infinite.
     public static func lossAndGradient(scores: Tensor, outputLengths: [Int], labels: [[Int]], blank: Int,
-                                       computeGradient: Bool = true) throws -> Result {
+                                       computeGradient: Bool = true, zeroInfinity: Bool = false) throws -> Result {
         guard scores.rank == 3 else { throw CTCObjectiveError(description: "CTC loss: scores \(scores.shape) must be (B, T, C)") }
         let (b, t, c) = (scores.shape[0], scores.shape[1], scores.shape[2])
         guard outputLengths.count == b, labels.count == b else {
@@ -78,7 +80,7 @@ public enum CTCObjective {
                                 CTCLoss.compute(logProbs: lpb + i * t * c, frames: outputLengths[i], classes: c, frameStride: c,
                                                 labels: lab, blank: blank,
                                                 gradient: computeGradient ? gpb! + i * t * c : nil, gradientStride: c,
-                                                gradientScale: scale, zeroInfinity: false, workspace: &ws)
+                                                gradientScale: scale, zeroInfinity: zeroInfinity, workspace: &ws)
                             }
                             lsb[i] = r.loss
                             i += workers

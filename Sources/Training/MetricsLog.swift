@@ -18,20 +18,21 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var audioSecondsPerSecond: Double
     public var skippedBatches: Int      // batches whose loss was infinite or NaN (never applied)
     public var utterances: Int
+    public var wallSeconds: Double?     // training + evaluation wall clock since the run began (across resumes)
 
     enum CodingKeys: String, CodingKey {
-        case epoch, steps, cer, wer, seconds, utterances
+        case epoch, steps, cer, wer, seconds, utterances, wallSeconds = "wall_seconds"
         case trainLoss = "loss", testLoss = "test_loss", learningRate = "lr", gradNorm = "grad_norm"
         case evalSeconds = "eval_seconds", audioSecondsPerSecond = "audio_seconds_per_s", skippedBatches = "skipped_batches"
     }
 
     public init(epoch: Int, steps: Int, trainLoss: Double, testLoss: Double? = nil, cer: Double? = nil, wer: Double? = nil,
                 learningRate: Double, gradNorm: Double, seconds: Double, evalSeconds: Double? = nil,
-                audioSecondsPerSecond: Double, skippedBatches: Int, utterances: Int) {
+                audioSecondsPerSecond: Double, skippedBatches: Int, utterances: Int, wallSeconds: Double? = nil) {
         self.epoch = epoch; self.steps = steps; self.trainLoss = trainLoss; self.testLoss = testLoss
         self.cer = cer; self.wer = wer; self.learningRate = learningRate; self.gradNorm = gradNorm
         self.seconds = seconds; self.evalSeconds = evalSeconds; self.audioSecondsPerSecond = audioSecondsPerSecond
-        self.skippedBatches = skippedBatches; self.utterances = utterances
+        self.skippedBatches = skippedBatches; self.utterances = utterances; self.wallSeconds = wallSeconds
     }
 }
 

@@ -10,12 +10,16 @@ public struct ProgressBar {
     private var lastDraw = Date.distantPast
     private let enabled: Bool
     private let width = 24
+    /// Without a terminal (a log file, CI) a plain line every this many seconds instead of the live bar.
+    private let plainInterval: Double
 
-    public init(total: Int, label: String, enabled: Bool = isatty(2) != 0) {
+    public init(total: Int, label: String, enabled: Bool = isatty(2) != 0, plainInterval: Double = 60) {
         self.total = max(total, 1)
         self.label = label
         self.start = Date()
         self.enabled = enabled
+        self.plainInterval = plainInterval
+        self.lastDraw = Date()
     }
 
     /// The line for `done` of `total` steps (public for tests).
@@ -33,15 +37,15 @@ public struct ProgressBar {
         return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%02d:%02d", t / 60, t % 60)
     }
 
-    public mutating func update(done: Int, loss: Double, audioSeconds: Double) {
-        guard enabled else { return }
+    /// `elapsed` overrides the time since the bar was created (a resumed epoch counts its earlier steps).
+    public mutating func update(done: Int, loss: Double, audioSeconds: Double, elapsed: Double? = nil) {
         let now = Date()
-        guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        guard now.timeIntervalSince(lastDraw) > (enabled ? 0.1 : plainInterval) || (enabled && done == total) else { return }
         lastDraw = now
-        let elapsed = now.timeIntervalSince(start)
+        let elapsed = elapsed ?? now.timeIntervalSince(start)
         let l = ProgressBar.line(label: label, done: done, total: total, elapsed: elapsed, loss: loss,
                                  audioPerSecond: elapsed > 0 ? audioSeconds / elapsed : 0, width: width)
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + l).utf8))
+        FileHandle.standardError.write(Data(((enabled ? "\r\u{1B}[K" : "") + l + (enabled ? "" : "\n")).utf8))
     }
 
     /// Ends the bar's line so the next output starts on a fresh one.

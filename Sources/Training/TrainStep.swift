@@ -46,7 +46,7 @@ public enum TrainStep {
 
     /// Runs one step in training mode. `stepSeed` fixes the dropout masks.
     public static func run(model: inout CTCModel, adam: inout Adam, scheduler: inout OneCycleLR?, batch: ModelBatch,
-                           clipNorm: Double?, pack: Bool, stepSeed: UInt64) throws -> StepOutcome {
+                           clipNorm: Double?, pack: Bool, stepSeed: UInt64, zeroInfinity: Bool = false) throws -> StepOutcome {
         model.setMode(.training)
         model.reseedDropout(stepSeed)
         model.zeroGradients()
@@ -54,7 +54,7 @@ public enum TrainStep {
         let lengths = outputLengths(batch, frames: frames)
         let scores = model.forward(batch.input, lengths: pack ? lengths : nil)
         let r = try CTCObjective.lossAndGradient(scores: scores, outputLengths: lengths, labels: batch.labels,
-                                                 blank: model.config.nClass - 1)
+                                                 blank: model.config.nClass - 1, zeroInfinity: zeroInfinity)
         defer { if scheduler != nil { scheduler!.step(&adam) } }
         guard r.isFinite else { return StepOutcome(loss: r.loss, gradNorm: .nan, applied: false) }
         model.backward(r.gradient)

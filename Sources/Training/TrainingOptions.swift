@@ -25,6 +25,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var specAugment: Bool         // TimeMasking(15) + FrequencyMasking(20) on training batches
     public var packSequences: Bool       // LSTMs skip padded frames (pack_padded_sequence semantics)
     public var maxMinutes: Double?       // stop after the epoch that crosses this wall-clock budget
+    public var zeroInfinity: Bool        // PyTorch's CTCLoss(zero_infinity=): impossible utterances add 0, not +∞
     public var alignmentUtterances: Int = 3
     public var evalBatchSize: Int = 16
 
@@ -33,19 +34,19 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case seedFaithful = "seed_faithful", batchSize = "batch_size", learningRate = "lr", divFactor = "div_factor"
         case finalDivFactor = "final_div_factor", pctStart = "pct_start", clipNorm = "clip_norm", logMel = "log_mel"
         case specAugment = "spec_augment", packSequences = "pack_sequences", maxMinutes = "max_minutes"
-        case alignmentUtterances = "alignment_utterances", evalBatchSize = "eval_batch_size"
+        case alignmentUtterances = "alignment_utterances", evalBatchSize = "eval_batch_size", zeroInfinity = "zero_infinity"
     }
 
     public static func corrected(_ kind: ModelKind) -> TrainingOptions {
         TrainingOptions(model: .standard(kind), seedFaithful: false, epochs: 12, batchSize: 16,
                         learningRate: kind == .bilstm ? 2e-3 : 1e-3, clipNorm: 5, seed: 7, threads: 2, logMel: true,
-                        normalize: true, specAugment: true, packSequences: true, maxMinutes: nil)
+                        normalize: true, specAugment: true, packSequences: true, maxMinutes: nil, zeroInfinity: true)
     }
 
     public static func notebook(_ kind: ModelKind) -> TrainingOptions {
         TrainingOptions(model: .seed(kind), seedFaithful: true, epochs: 20, batchSize: 64, learningRate: 1e-3,
                         clipNorm: nil, seed: 7, threads: 2, logMel: false, normalize: false, specAugment: true,
-                        packSequences: false, maxMinutes: nil)
+                        packSequences: false, maxMinutes: nil, zeroInfinity: false)
     }
 
     public func validationError() -> String? {
@@ -56,6 +57,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if threads < 1 { return "--threads must be at least 1" }
         return nil
     }
+
+    /// How audio becomes the model's input: the same for training, evaluation and transcription.
+    public var features: FeatureSpec { FeatureSpec(nMels: model.nFeats, logMel: logMel, normalize: normalize) }
 
     public func jsonData() throws -> Data {
         let enc = JSONEncoder()

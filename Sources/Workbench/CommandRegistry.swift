@@ -27,5 +27,9 @@ public enum CommandRegistry {
         Mel.self,
         Plot.self,
         CorpusGroup.self,
+        Train.self,
+        Eval.self,
+        Transcribe.self,
+        ModelGroup.self,
     ]
 }

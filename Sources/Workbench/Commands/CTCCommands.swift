@@ -12,7 +12,7 @@ struct Probs: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probs",
         abstract: "Set the T×K probability matrix the CTC commands work on.",
-        subcommands: [ProbsLoad.self, ProbsRandom.self, ProbsSave.self, ProbsInfo.self]
+        subcommands: [ProbsLoad.self, ProbsRandom.self, ProbsSave.self, ProbsInfo.self, ProbsFrom.self]
     )
 }
 

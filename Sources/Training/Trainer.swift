@@ -1,0 +1,266 @@
+// Trainer: the notebook's training loop (Cells 33–40) as a resumable run. Per epoch: length-bucketed, shuffled
+// batches with SpecAugment; one TrainStep each (bad batches skipped and counted); then evaluation on the test
+// subset, the probability matrices of a few fixed test utterances, a checkpoint and one metrics line.
+// Everything random derives from (seed, epoch, batch index), so a run resumed from any checkpoint continues
+// exactly as the uninterrupted one would have.
+import CTC
+import Corpus
+import Foundation
+import Models
+import NN
+
+/// The train and test subsets of a LibriSpeech-layout folder.
+public struct TrainingData: Sendable {
+    public var corpus: SpeechCorpus
+    public var train: CorpusSubset
+    public var test: CorpusSubset?
+
+    /// `train` is the subset named train (or train-*), `test` the one named test, dev (or test-*, dev-*).
+    public static func open(_ dir: String) throws -> TrainingData {
+        let corpus = try SpeechCorpus.open(dir)
+        let names = corpus.subsets.map(\.name)
+        func pick(_ exact: [String], prefixes: [String]) -> CorpusSubset? {
+            for e in exact { if let s = corpus.subsets.first(where: { $0.name == e }) { return s } }
+            return corpus.subsets.first { s in prefixes.contains { s.name.hasPrefix($0) } }
+        }
+        guard let train = pick(["train"], prefixes: ["train"]) else {
+            throw RunFolderError("\(dir) has no training subset (a folder named train or train-*); it has: \(names.joined(separator: ", "))")
+        }
+        guard !train.utterances.isEmpty else { throw RunFolderError("\(train.directory) holds no usable utterances") }
+        return TrainingData(corpus: corpus, train: train, test: pick(["test", "dev"], prefixes: ["test", "dev"]))
+    }
+}
+
+/// run.json: what was trained on and how.
+public struct RunRecord: Codable, Sendable {
+    public var data: String
+    public var options: TrainingOptions
+    public var trellisVersion: String
+
+    enum CodingKeys: String, CodingKey { case data, options, trellisVersion = "trellis_version" }
+}
+
+public struct TrainerEvents {
+    public var log: (String) -> Void
+    public var shouldStop: () -> Bool
+    public var progress: Bool
+    public init(log: @escaping (String) -> Void = { print($0) }, shouldStop: @escaping () -> Bool = { false },
+                progress: Bool = isatty(2) != 0) {
+        self.log = log; self.shouldStop = shouldStop; self.progress = progress
+    }
+}
+
+public struct TrainingSummary: Sendable {
+    public enum Ending: Sendable { case finished, timeBudget, interrupted }
+    public var ending: Ending
+    public var position: TrainingPosition
+    public var metrics: [EpochMetrics]
+}
+
+public enum Trainer {
+    public static let version = "0.3"
+
+    /// Starts a new run in `run` (which must not already hold one).
+    public static func start(options: TrainingOptions, data: String, run: RunFolder, events: TrainerEvents) throws -> TrainingSummary {
+        if let e = options.validationError() { throw RunFolderError(e) }
+        if FileManager.default.fileExists(atPath: run.runFile.path) {
+            throw RunFolderError("\(run.url.path) already holds a run; continue it with --resume \(run.url.path) or choose another --out")
+        }
+        try run.create()
+        let record = RunRecord(data: URL(fileURLWithPath: data).standardizedFileURL.path, options: options, trellisVersion: version)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write([UInt8](try enc.encode(record)), to: run.runFile)
+        return try train(record: record, run: run, resumeFrom: nil, events: events)
+    }
+
+    /// Continues the run in `run` from its newest complete checkpoint (or from the start if it has none).
+    public static func resume(run: RunFolder, events: TrainerEvents, dataOverride: String? = nil,
+                              maxMinutes: Double?? = nil) throws -> TrainingSummary {
+        guard let bytes = FileManager.default.contents(atPath: run.runFile.path) else {
+            throw RunFolderError("\(run.url.path) is not a training run (no run.json)")
+        }
+        var record: RunRecord
+        do { record = try JSONDecoder().decode(RunRecord.self, from: bytes) } catch {
+            throw RunFolderError("\(run.runFile.path) is unreadable: \(error)")
+        }
+        if let d = dataOverride { record.data = d }
+        if let m = maxMinutes { record.options.maxMinutes = m }
+        return try train(record: record, run: run, resumeFrom: run.checkpointPositions(), events: events)
+    }
+
+    static func stepSeed(_ seed: UInt64, epoch: Int, index: Int) -> UInt64 {
+        var z = seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 30)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    static func train(record: RunRecord, run: RunFolder, resumeFrom candidates: [TrainingPosition]?,
+                      events: TrainerEvents) throws -> TrainingSummary {
+        let o = record.options
+        NNRuntime.setBLASThreads(o.threads)
+        let data = try TrainingData.open(record.data)
+        let skipped = data.train.skipped.count + (data.test?.skipped.count ?? 0)
+        if skipped > 0 { events.log("note: \(skipped) corpus item(s) skipped (see 'corpus stats' for the reasons)") }
+        let features = o.features
+        let extractor = try Corpus.FeatureExtractor(features.pipeline(specAugment: o.specAugment, stride: o.model.stride))
+        let testUtterances = data.test?.utterances ?? []
+        let fixed = Array(testUtterances.sorted { $0.id < $1.id }.prefix(o.alignmentUtterances))
+        let stepsPerEpoch = (data.train.utterances.count + o.batchSize - 1) / o.batchSize
+
+        var model = try CTCModel(o.model, seed: o.seed)
+        var adam = Adam(learningRate: o.learningRate)
+        var scheduler: OneCycleLR? = OneCycleLR(maxLR: o.learningRate, epochs: o.epochs, stepsPerEpoch: stepsPerEpoch,
+                                                 pctStart: o.pctStart, divFactor: o.divFactor, finalDivFactor: o.finalDivFactor)
+        scheduler!.apply(to: &adam)
+        var position = TrainingPosition(epoch: 0, step: 0)
+        var progress = EpochProgress()
+        var wallSeconds = 0.0
+
+        if let candidates {
+            var restored = false
+            for p in candidates {
+                do {
+                    let meta = try Checkpoint.restore(run: run, position: p, model: &model, adam: &adam, scheduler: &scheduler)
+                    position = p; progress = meta.progress; wallSeconds = meta.wallSeconds
+                    restored = true
+                    break
+                } catch {
+                    events.log("warning: skipping checkpoint \(run.modelFile(p).lastPathComponent): \(error)")
+                }
+            }
+            if restored {
+                events.log("resuming \(run.url.path) after epoch \(position.epoch)\(position.step > 0 ? ", step \(position.step)" : "")")
+                try MetricsLog.truncate(run.metricsFile, afterEpoch: position.epoch)
+            } else {
+                events.log("no usable checkpoint in \(run.url.path): starting from the beginning")
+                try? FileManager.default.removeItem(at: run.metricsFile)
+            }
+        }
+        let sizeNote = "\(data.train.utterances.count) training utterances (\(String(format: "%.2f", data.train.hours)) h), "
+            + "\(testUtterances.count) test, \(stepsPerEpoch) steps per epoch"
+        events.log("\(o.model.kind.rawValue)\(o.seedFaithful ? " (seed-faithful)" : ""): \(o.model.parameterCount) parameters; \(sizeNote)")
+
+        var history = MetricsLog.read(run.metricsFile)
+        while position.epoch < o.epochs {
+            let epoch = position.epoch + 1
+            let loader = try BatchLoader(utterances: data.train.utterances, batchSize: o.batchSize, extractor: extractor,
+                                         shuffle: true, augment: o.specAugment, seed: o.seed, epoch: epoch, startAt: position.step)
+            var bar = ProgressBar(total: loader.count, label: "epoch \(epoch)/\(o.epochs)", enabled: events.progress)
+            var index = position.step
+            var lastTick = Date()
+            while true {
+                if events.shouldStop() {
+                    bar.finish()
+                    let p = TrainingPosition(epoch: epoch - 1, step: index)
+                    try Checkpoint.save(run: run, position: p, model: &model, features: features, adam: adam,
+                                        scheduler: scheduler, progress: progress, wallSeconds: wallSeconds)
+                    run.pruneStepCheckpoints(before: p)
+                    events.log("stopped at epoch \(epoch), step \(index)/\(loader.count); checkpoint \(run.modelFile(p).lastPathComponent) written. Continue with: trellis train --resume \(run.url.path)")
+                    return TrainingSummary(ending: .interrupted, position: p, metrics: history)
+                }
+                guard let b = try loader.next() else { break }
+                let batch = ModelBatch(b)
+                let r = try TrainStep.run(model: &model, adam: &adam, scheduler: &scheduler, batch: batch, clipNorm: o.clipNorm,
+                                          pack: o.packSequences, stepSeed: stepSeed(o.seed, epoch: epoch, index: index),
+                                          zeroInfinity: o.zeroInfinity)
+                let now = Date()
+                let dt = now.timeIntervalSince(lastTick)
+                lastTick = now
+                progress.steps += 1
+                progress.seconds += dt
+                wallSeconds += dt
+                progress.audioSeconds += batch.audioSeconds
+                progress.utterances += batch.size
+                if r.applied {
+                    progress.applied += 1
+                    progress.lossSum += r.loss
+                    progress.gradNormSum += r.gradNorm
+                } else {
+                    progress.skipped += 1
+                    bar.finish()
+                    events.log("skipped batch \(index) of epoch \(epoch): loss \(r.loss), gradient norm \(r.gradNorm) (not applied); first utterance \(batch.ids.first ?? "?")")
+                }
+                index += 1
+                bar.update(done: index, loss: progress.applied > 0 ? progress.lossSum / Double(progress.applied) : .nan,
+                           audioSeconds: progress.audioSeconds, elapsed: progress.seconds)
+            }
+            bar.finish()
+
+            // Evaluation, alignments, checkpoint, metrics.
+            let evalStart = Date()
+            var testLoss: Double?, cer: Double?, wer: Double?
+            if !testUtterances.isEmpty {
+                let e = try Evaluator.evaluate(model: &model, utterances: testUtterances, features: features,
+                                               batchSize: o.evalBatchSize, pack: o.packSequences)
+                testLoss = e.loss; cer = e.cer; wer = e.wer
+                try writeTranscripts(e, run: run, epoch: epoch)
+            }
+            try writeAlignments(fixed, model: &model, features: features, run: run, epoch: epoch)
+            let evalSeconds = Date().timeIntervalSince(evalStart)
+            wallSeconds += evalSeconds
+            position = TrainingPosition(epoch: epoch, step: 0)
+            let m = EpochMetrics(epoch: epoch, steps: progress.applied,
+                                 trainLoss: progress.applied > 0 ? progress.lossSum / Double(progress.applied) : .nan,
+                                 testLoss: testLoss, cer: cer, wer: wer, learningRate: adam.learningRate,
+                                 gradNorm: progress.applied > 0 ? progress.gradNormSum / Double(progress.applied) : .nan,
+                                 seconds: progress.seconds, evalSeconds: evalSeconds,
+                                 audioSecondsPerSecond: progress.seconds > 0 ? progress.audioSeconds / progress.seconds : 0,
+                                 skippedBatches: progress.skipped, utterances: progress.utterances, wallSeconds: wallSeconds)
+            progress = EpochProgress()
+            try Checkpoint.save(run: run, position: position, model: &model, features: features, adam: adam,
+                                scheduler: scheduler, progress: progress, wallSeconds: wallSeconds)
+            run.pruneStepCheckpoints(before: position)
+            try MetricsLog.append(m, to: run.metricsFile)
+            history.append(m)
+            events.log(summaryLine(m, epochs: o.epochs))
+            if let limit = o.maxMinutes, wallSeconds / 60 >= limit, position.epoch < o.epochs {
+                events.log(String(format: "time budget of %.1f min reached after epoch %d (%.1f min)", limit, epoch, wallSeconds / 60))
+                return TrainingSummary(ending: .timeBudget, position: position, metrics: history)
+            }
+        }
+        return TrainingSummary(ending: .finished, position: position, metrics: history)
+    }
+
+    static func summaryLine(_ m: EpochMetrics, epochs: Int) -> String {
+        func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
+        var s = String(format: "epoch %d/%d  loss %.3f", m.epoch, epochs, m.trainLoss)
+        if let t = m.testLoss { s += String(format: "  test loss %.3f", t) }
+        s += "  CER \(pct(m.cer))  WER \(pct(m.wer))"
+        s += String(format: "  lr %.2e  |g| %.2f  %.0f s  %.0f audio-s/s", m.learningRate, m.gradNorm, m.seconds, m.audioSecondsPerSecond)
+        if m.skippedBatches > 0 { s += "  skipped \(m.skippedBatches) batch(es)" }
+        return s
+    }
+
+    /// RUN_DIR/eval/epoch-NNN.{ref,hyp}.trn: the test transcripts in sclite's trn format.
+    static func writeTranscripts(_ e: EvaluationResult, run: RunFolder, epoch: Int) throws {
+        let dir = run.url.appendingPathComponent("eval")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let stem = String(format: "epoch-%03d", epoch)
+        try TrnWriter.write(Array(zip(e.ids, e.references)).map { (id: $0.0, text: $0.1) }, to: dir.appendingPathComponent(stem + ".ref.trn"))
+        try TrnWriter.write(Array(zip(e.ids, e.hypotheses)).map { (id: $0.0, text: $0.1) }, to: dir.appendingPathComponent(stem + ".hyp.trn"))
+    }
+
+    /// The notebook's test() dump: per fixed utterance, the T'×29 probability matrix and the label indices, in
+    /// np.savetxt format. Labels are written unpadded (the notebook pads with 0, the apostrophe's index).
+    static func writeAlignments(_ utts: [Utterance], model: inout CTCModel, features: FeatureSpec, run: RunFolder, epoch: Int) throws {
+        guard !utts.isEmpty else { return }
+        let ex = try Corpus.FeatureExtractor(features.pipeline(specAugment: false, stride: model.config.stride), cache: false)
+        model.setMode(.evaluation)
+        defer { model.setMode(.training) }
+        for (i, u) in utts.enumerated() {
+            let batch = ModelBatch(try ex.batch([u], augment: false, seed: 0))
+            let frames = model.config.outputFrames(batch.input.shape[3])
+            let lengths = TrainStep.outputLengths(batch, frames: frames)
+            let scores = model.forward(batch.input, lengths: lengths)
+            let m = Inference.logProbabilities(scores: scores, lengths: lengths, classes: model.config.nClass)[0]
+            var text = ""
+            for t in 0..<m.frames {
+                text += (0..<m.classes).map { String(format: "%.18e", exp(m.values[t * m.classes + $0])) }.joined(separator: " ") + "\n"
+            }
+            let files = run.alignmentFiles(epoch: epoch, utterance: i)
+            try AtomicFile.write(text, to: files.matrix)
+            try AtomicFile.write(u.labels.map(String.init).joined(separator: " ") + "\n", to: files.labels)
+        }
+    }
+}
