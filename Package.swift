@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio", "CTC"], path: "Tests/CorpusTests"),
         .testTarget(name: "NNTests", dependencies: ["NN"], path: "Tests/NNTests"),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NN"], path: "Tests/ModelsTests"),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Corpus", "CTC"], path: "Tests/TrainingTests"),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Corpus", "CTC", "Audio"], path: "Tests/TrainingTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "trellis"], path: "Tests/WorkbenchTests"),
     ]

@@ -120,8 +120,11 @@ public enum Trainer {
         if let candidates {
             var restored = false
             for p in candidates {
+                // Restore into copies: a checkpoint that fails half-way must not leave half-loaded state behind.
+                var (m, a, s) = (model, adam, scheduler)
                 do {
-                    let meta = try Checkpoint.restore(run: run, position: p, model: &model, adam: &adam, scheduler: &scheduler)
+                    let meta = try Checkpoint.restore(run: run, position: p, model: &m, adam: &a, scheduler: &s)
+                    (model, adam, scheduler) = (m, a, s)
                     position = p; progress = meta.progress; wallSeconds = meta.wallSeconds
                     restored = true
                     break

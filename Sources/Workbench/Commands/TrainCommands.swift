@@ -82,6 +82,13 @@ struct Train: WorkbenchCommand {
         do {
             if let resume {
                 guard out == nil else { throw WorkbenchError("use either --out (a new run) or --resume (an existing one), not both") }
+                let fixed: [(String, Bool)] = [("--epochs", epochs != nil), ("--batch", batch != nil), ("--lr", lr != nil),
+                                               ("--seed", seed != nil), ("--threads", threads != nil), ("--rnn-dim", rnnDim != nil),
+                                               ("--cnn-layers", cnnLayers != nil), ("--rnn-layers", rnnLayers != nil), ("--clip", clip != nil),
+                                               ("--seed-faithful", seedFaithful), ("--no-spec-augment", noSpecAugment)]
+                if let (name, _) = fixed.first(where: { $0.1 }) {
+                    throw WorkbenchError("\(name) cannot change when resuming: the run continues with the options in \(resume)/run.json (only --data and --minutes may be given)")
+                }
                 summary = try Trainer.resume(run: RunFolder(resume), events: events, dataOverride: data,
                                              maxMinutes: minutes.map { Optional($0) })
             } else {
