@@ -64,6 +64,16 @@ public struct RunFolder: Sendable {
         return out.sorted(by: >)
     }
 
+    /// Removes temporary files a killed writer left behind (AtomicFile's `.NAME.tmp-PID`); they never hold a
+    /// checkpoint that was complete, so nothing is lost.
+    public func removeStaleTemporaries() {
+        for dir in [url, checkpointsDir, alignmentsDir] {
+            for n in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where n.hasPrefix(".") && n.contains(".tmp-") {
+                try? FileManager.default.removeItem(at: dir.appendingPathComponent(n))
+            }
+        }
+    }
+
     /// Deletes mid-epoch checkpoints older than `p` (they are superseded; epoch checkpoints are kept).
     public func pruneStepCheckpoints(before p: TrainingPosition) {
         for q in checkpointPositions() where q.step != 0 && q < p {

@@ -118,6 +118,7 @@ public enum Trainer {
         var wallSeconds = 0.0
 
         if let candidates {
+            run.removeStaleTemporaries()
             var restored = false
             for p in candidates {
                 // Restore into copies: a checkpoint that fails half-way must not leave half-loaded state behind.

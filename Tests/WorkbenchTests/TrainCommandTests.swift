@@ -1,0 +1,92 @@
+// train / eval / transcribe / model load / probs from, end to end through the binary on a tiny corpus the
+// generator speaks: a SIGKILL mid-run loses at most the epoch in progress and leaves no torn checkpoint.
+import Foundation
+import XCTest
+
+final class TrainCommandTests: XCTestCase {
+    static let tiny = ["--rnn-dim", "16", "--cnn-layers", "1", "--rnn-layers", "1", "--batch", "4"]
+
+    func synthCorpus(_ dir: URL) throws -> String {
+        let data = dir.appendingPathComponent("data").path
+        let r = try TrellisBinary.run(["corpus", "synth", "--out", data, "--train", "16", "--test", "4", "--seed", "5", "--json"])
+        try XCTSkipIf(r.status != 0 && r.stderr.contains("espeak"), "speech synthesis tools missing: \(r.stderr)")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return data
+    }
+
+    func testKillResumeEvalTranscribeAndTheShell() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try synthCorpus(dir)
+        let run = dir.appendingPathComponent("run")
+        let metrics = run.appendingPathComponent("metrics.jsonl")
+
+        // Start a long run and SIGKILL it once the first epoch is on disk.
+        let p = Process()
+        p.executableURL = try TrellisBinary.url()
+        p.arguments = ["train", "--model", "bilstm", "--data", data, "--out", run.path, "--epochs", "10"] + Self.tiny
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, ((try? String(contentsOf: metrics, encoding: .utf8)) ?? "").isEmpty { usleep(20_000) }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let before = try String(contentsOf: metrics, encoding: .utf8).split(separator: "\n").count
+        XCTAssertGreaterThanOrEqual(before, 1)
+
+        // Every checkpoint that exists reads back whole.
+        let ckdir = run.appendingPathComponent("checkpoints")
+        for f in try FileManager.default.contentsOfDirectory(atPath: ckdir.path) where f.hasSuffix(".safetensors") && !f.hasPrefix(".") && !f.contains("optim") {
+            let r = try TrellisBinary.run(["model", "load", ckdir.appendingPathComponent(f).path])
+            XCTAssertEqual(r.status, 0, "\(f): \(r.stderr)")
+        }
+
+        // Changing the recipe on resume is refused; resuming continues to the end with contiguous epochs.
+        let refused = try TrellisBinary.run(["train", "--resume", run.path, "--epochs", "2"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("cannot change when resuming"), refused.stderr)
+        let resumed = try TrellisBinary.run(["train", "--resume", run.path])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("resuming"), resumed.stdout)
+        let epochs = try String(contentsOf: metrics, encoding: .utf8).split(separator: "\n").map { line -> Int in
+            let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            return obj["epoch"] as! Int
+        }
+        XCTAssertEqual(epochs, Array(1...10))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: ckdir.path).filter { $0.contains(".tmp-") }
+        XCTAssertEqual(leftovers, [])
+
+        // eval --json on the test subset (JSON keys the issue names).
+        let ck = ckdir.appendingPathComponent("epoch-010.safetensors").path
+        let e = try TrellisBinary.run(["eval", "--checkpoint", ck, "--data", data, "--subset", "test", "--json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let obj = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(obj["utterances"] as? Int, 4)
+        for key in ["loss", "wer", "cer"] { XCTAssertNotNil(obj[key] as? Double, key) }
+
+        // transcribe: one line per file; a missing file fails with its name.
+        let flac = try FileManager.default.subpathsOfDirectory(atPath: data + "/test").first { $0.hasSuffix(".flac") }!
+        let t = try TrellisBinary.run(["transcribe", data + "/test/" + flac, "--checkpoint", ck])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stdout.hasPrefix(data + "/test/" + flac + "\t"), t.stdout)
+        let missing = try TrellisBinary.run(["transcribe", "/nonexistent.flac", "--checkpoint", ck])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("/nonexistent.flac"), missing.stderr)
+
+        // The shell: a real model's output feeds the trellis commands, with the transcript from trans.txt.
+        let s = try TrellisBinary.run(["-c", "model load \(ck); probs from \(data)/test/\(flac); forward --json"])
+        XCTAssertEqual(s.status, 0, s.stderr)
+        XCTAssertTrue(s.stdout.contains("text: \""), s.stdout)
+        XCTAssertTrue(s.stdout.contains("\"log_likelihood\""), s.stdout)
+    }
+
+    func testTrainWithoutDataOrAnUnknownModelFailsClearly() throws {
+        let r = try TrellisBinary.run(["train", "--model", "transformer", "--data", "/tmp", "--out", "/tmp/x"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("dnn, lstm or bilstm"), r.stderr)
+        let noModel = try TrellisBinary.run(["-c", "probs from x.flac"])
+        XCTAssertNotEqual(noModel.status, 0)
+        XCTAssertTrue(noModel.stderr.contains("model load"), noModel.stderr)
+    }
+}
