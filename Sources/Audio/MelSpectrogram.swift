@@ -45,6 +45,9 @@ public struct MelSpectrogram: Sendable {
     public let config: MelConfig
     public let stft: STFT
     public let filterbank: MelFilterbank
+    // The filterbank flattened for the fused power → mel step: filter m covers bins bandStart[m] ..< + bandCount[m],
+    // with weights bandWeights[bandOffset[m]...].
+    private let bandStart: [Int], bandCount: [Int], bandOffset: [Int], bandWeights: [Float]
 
     public init(_ config: MelConfig = MelConfig()) throws {
         guard config.nMels >= 1 else { throw AudioError.invalidParameter("n_mels must be at least 1") }
@@ -58,6 +61,12 @@ public struct MelSpectrogram: Sendable {
         stft = try STFT(config.stft)
         filterbank = MelFilterbank(nFreqs: config.stft.nFreqs, nMels: config.nMels, sampleRate: config.sampleRate,
                                    fMin: config.fMin, fMax: config.fMax, scale: config.melScale, slaneyNorm: config.slaneyNorm)
+        bandStart = filterbank.start
+        bandCount = filterbank.weights.map(\.count)
+        var offsets = [Int](), flat = [Float]()
+        for w in filterbank.weights { offsets.append(flat.count); flat += w }
+        bandOffset = offsets
+        bandWeights = flat
     }
 
     /// Features of a waveform; its rate must match the configuration (resample first).
@@ -68,9 +77,27 @@ public struct MelSpectrogram: Sendable {
         return try compute(wave.samples)
     }
 
+    /// The power spectrum of each block of 8 frames goes straight through the sparse filterbank into the output
+    /// (same sums, in the same order, as `applyFilterbank(stft.power(samples))`), so no spectrogram is stored.
     public func compute(_ samples: [Float]) throws -> FeatureMatrix {
-        let spec = try stft.power(samples)
-        var mel = applyFilterbank(spec)
+        let frames = try stft.checkedFrameCount(samples: samples.count)
+        let nMels = config.nMels
+        var mel = FeatureMatrix(bins: nMels, frames: frames)
+        mel.values.withUnsafeMutableBufferPointer { o in
+        bandStart.withUnsafeBufferPointer { start in
+        bandCount.withUnsafeBufferPointer { cnt in
+        bandOffset.withUnsafeBufferPointer { off in
+        bandWeights.withUnsafeBufferPointer { wts in
+            let base = o.baseAddress!
+            stft.forEachPowerBlock(samples, frames: frames) { t0, count, p in
+                for m in 0..<nMels {
+                    var acc = Lane()
+                    let k0 = start[m], o0 = off[m]
+                    for j in 0..<cnt[m] { acc += Lane(repeating: wts[o0 + j]) * p[k0 + j] }
+                    storeLanes(acc, base + m * frames + t0, count)
+                }
+            }
+        }}}}}
         MelSpectrogram.compress(&mel, config.log)
         MelSpectrogram.normalize(&mel, config.normalization)
         return mel
