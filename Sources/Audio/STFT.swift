@@ -159,27 +159,27 @@ public struct STFT: Sendable {
             audioParallelFor(workers) { w in
                 let lanes = UnsafeMutablePointer<Lane>.allocate(capacity: 4 * len + f)
                 lanes.initialize(repeating: Lane(), count: 4 * len + f)
-                let frame = UnsafeMutablePointer<Float>.allocate(capacity: n)
+                let frame = UnsafeMutablePointer<Float>.allocate(capacity: laneWidth * n)
                 defer { lanes.deallocate(); frame.deallocate() }
                 let ar = lanes, ai = lanes + len, br = lanes + 2 * len, bi = lanes + 3 * len, p = lanes + 4 * len
-                let arRaw = UnsafeMutableRawPointer(ar), aiRaw = UnsafeMutableRawPointer(ai)
-                let stride = MemoryLayout<Lane>.stride, fs = MemoryLayout<Float>.stride
                 for b in (blocks * w / workers)..<(blocks * (w + 1) / workers) {
                     let t0 = b * laneWidth, rows = min(laneWidth, frames - t0)
-                    // Window each frame into its lane: z_i = y_2i + i y_2i+1 (even n_fft), or z_i = y_i (odd).
-                    for lane in 0..<rows {
-                        let y = frameStart(t0 + lane, x, count: count, pad: pad, scratch: frame)
-                        let off = lane * fs
-                        if plan.packed {
-                            for i in 0..<len {
-                                arRaw.storeBytes(of: y[2 * i] * win[2 * i], toByteOffset: i * stride + off, as: Float.self)
-                                aiRaw.storeBytes(of: y[2 * i + 1] * win[2 * i + 1], toByteOffset: i * stride + off, as: Float.self)
-                            }
-                        } else {
-                            for i in 0..<len {
-                                arRaw.storeBytes(of: y[i] * win[i], toByteOffset: i * stride + off, as: Float.self)
-                                aiRaw.storeBytes(of: 0, toByteOffset: i * stride + off, as: Float.self)
-                            }
+                    // The block's 8 frames (past the last frame: the last one again; those lanes are not handed over).
+                    func src(_ l: Int) -> UnsafePointer<Float> {
+                        frameStart(t0 + min(l, rows - 1), x, count: count, pad: pad, scratch: frame + l * n)
+                    }
+                    let y0 = src(0), y1 = src(1), y2 = src(2), y3 = src(3), y4 = src(4), y5 = src(5), y6 = src(6), y7 = src(7)
+                    // Window them into the lanes: z_i = y_2i + i y_2i+1 (even n_fft), or z_i = y_i (odd).
+                    if plan.packed {
+                        for i in 0..<len {
+                            let e = 2 * i, o = e + 1
+                            ar[i] = Lane(y0[e], y1[e], y2[e], y3[e], y4[e], y5[e], y6[e], y7[e]) * Lane(repeating: win[e])
+                            ai[i] = Lane(y0[o], y1[o], y2[o], y3[o], y4[o], y5[o], y6[o], y7[o]) * Lane(repeating: win[o])
+                        }
+                    } else {
+                        for i in 0..<len {
+                            ar[i] = Lane(y0[i], y1[i], y2[i], y3[i], y4[i], y5[i], y6[i], y7[i]) * Lane(repeating: win[i])
+                            ai[i] = Lane()
                         }
                     }
                     let inB = plan.transform(ar, ai, br, bi)
@@ -209,7 +209,7 @@ public struct STFT: Sendable {
     private func gemmBlocks(_ samples: [Float], frames: Int, _ body: (Int, Int, UnsafePointer<Lane>) -> Void) {
         let n = config.nFFT, pad = config.center ? n / 2 : 0
         let f = config.nFreqs
-        let chunk = min(frames, 1024)
+        let chunk = min(frames, 256)     // small enough that the scratch stays in malloc's heap between calls
         var even = [Float](repeating: 0, count: chunk * nEven)
         var odd = [Float](repeating: 0, count: chunk * max(nOdd, 1))
         var re = [Float](repeating: 0, count: chunk * f), im = [Float](repeating: 0, count: chunk * f)
@@ -252,17 +252,18 @@ public struct STFT: Sendable {
                 } else {
                     for i in 0..<(rows * f) { ip[i] = 0 }
                 }
+                // |X|^power in place of Re X, then 8 frames at a time into lanes (bin-major) for the consumer.
+                for i in 0..<(rows * f) {
+                    let a = rp[i], b = ip[i], p2 = a * a + b * b
+                    rp[i] = halfPower == 1 ? p2 : powf(p2, halfPower)
+                }
+                let pRaw = UnsafeMutableRawPointer(p.baseAddress!), ls = MemoryLayout<Lane>.stride, fs = MemoryLayout<Float>.stride
                 var r0 = 0
                 while r0 < rows {
                     let lanesHere = min(laneWidth, rows - r0)
-                    for k in 0..<f {
-                        var v = Lane()
-                        for l in 0..<lanesHere {
-                            let a = rp[(r0 + l) * f + k], b = ip[(r0 + l) * f + k]
-                            let p2 = a * a + b * b
-                            v[l] = halfPower == 1 ? p2 : powf(p2, halfPower)
-                        }
-                        p[k] = v
+                    for l in 0..<lanesHere {
+                        let row = rp.baseAddress! + (r0 + l) * f
+                        for k in 0..<f { pRaw.storeBytes(of: row[k], toByteOffset: k * ls + l * fs, as: Float.self) }
                     }
                     body(t0 + r0, lanesHere, UnsafePointer(p.baseAddress!))
                     r0 += lanesHere
