@@ -15,10 +15,12 @@ build: setup
 	$(SWIFT) build -c $(CONFIG)
 
 demo: build
-	.build/$(CONFIG)/trellis demo
+	TRELLIS=.build/$(CONFIG)/trellis ./scripts/demo
 
-test: build
+# `swift test` builds every target (with testable imports) itself; a separate `swift build` first would
+# compile the whole package twice.
+test: setup
 	$(SWIFT) test -c $(CONFIG)
 
 clean:
-	rm -rf .build out/demo
+	rm -rf .build out/demo data/default

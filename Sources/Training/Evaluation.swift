@@ -79,6 +79,14 @@ public struct EvaluationResult: Sendable {
 
     public var wer: Double { words.corpusRate ?? .nan }
     public var cer: Double { characters.corpusRate ?? .nan }
+
+    /// References and hypotheses as sclite `trn` files: `sclite -r REF trn -h HYP trn -i rm`.
+    public func writeTrn(reference: URL, hypothesis: URL) throws {
+        try FileManager.default.createDirectory(at: reference.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: hypothesis.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try TrnWriter.write(zip(ids, references).map { (id: $0, text: $1) }, to: reference)
+        try TrnWriter.write(zip(ids, hypotheses).map { (id: $0, text: $1) }, to: hypothesis)
+    }
 }
 
 public enum Evaluator {

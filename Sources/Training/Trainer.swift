@@ -198,7 +198,8 @@ public enum Trainer {
                 let e = try Evaluator.evaluate(model: &model, utterances: testUtterances, features: features,
                                                batchSize: o.evalBatchSize, pack: o.packSequences)
                 testLoss = e.loss; cer = e.cer; wer = e.wer
-                try writeTranscripts(e, run: run, epoch: epoch)
+                let stem = run.url.appendingPathComponent(String(format: "eval/epoch-%03d", epoch)).path
+                try e.writeTrn(reference: URL(fileURLWithPath: stem + ".ref.trn"), hypothesis: URL(fileURLWithPath: stem + ".hyp.trn"))
             }
             try writeAlignments(fixed, model: &model, features: features, run: run, epoch: epoch)
             let evalSeconds = Date().timeIntervalSince(evalStart)
@@ -234,15 +235,6 @@ public enum Trainer {
         s += String(format: "  lr %.2e  |g| %.2f  %.0f s  %.0f audio-s/s", m.learningRate, m.gradNorm, m.seconds, m.audioSecondsPerSecond)
         if m.skippedBatches > 0 { s += "  skipped \(m.skippedBatches) batch(es)" }
         return s
-    }
-
-    /// RUN_DIR/eval/epoch-NNN.{ref,hyp}.trn: the test transcripts in sclite's trn format.
-    static func writeTranscripts(_ e: EvaluationResult, run: RunFolder, epoch: Int) throws {
-        let dir = run.url.appendingPathComponent("eval")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let stem = String(format: "epoch-%03d", epoch)
-        try TrnWriter.write(Array(zip(e.ids, e.references)).map { (id: $0.0, text: $0.1) }, to: dir.appendingPathComponent(stem + ".ref.trn"))
-        try TrnWriter.write(Array(zip(e.ids, e.hypotheses)).map { (id: $0.0, text: $0.1) }, to: dir.appendingPathComponent(stem + ".hyp.trn"))
     }
 
     /// The notebook's test() dump: per fixed utterance, the T'×29 probability matrix and the label indices, in

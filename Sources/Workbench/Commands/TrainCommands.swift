@@ -124,10 +124,10 @@ struct DecoderOptions: ParsableArguments {
     var prune: Double = 1e-3
     @Option(help: "ARPA language model for the beam decoder.", completion: .file())
     var lm: String?
-    @Option(help: "LM weight α (beam decoder).")
-    var alpha: Double = 0.5
-    @Option(help: "Length bonus β (beam decoder).")
-    var beta: Double = 1.0
+    @Option(help: "LM weight α (beam decoder; the same default as 'beam').")
+    var alpha: Double = 0.1
+    @Option(help: "Length bonus β (beam decoder; the same default as 'beam').")
+    var beta: Double = 0.1
 
     func choice(session: inout Session, quiet: Bool) throws -> DecoderChoice {
         switch decoder {
@@ -187,9 +187,7 @@ struct Eval: WorkbenchCommand {
         }, shouldStop: { Interrupt.isRequested })
         if !quiet && isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if let trn {
-            try FileManager.default.createDirectory(atPath: trn, withIntermediateDirectories: true)
-            try TrnWriter.write(Array(zip(r.ids, r.references)).map { (id: $0.0, text: $0.1) }, to: URL(fileURLWithPath: trn + "/ref.trn"))
-            try TrnWriter.write(Array(zip(r.ids, r.hypotheses)).map { (id: $0.0, text: $0.1) }, to: URL(fileURLWithPath: trn + "/hyp.trn"))
+            try r.writeTrn(reference: URL(fileURLWithPath: trn + "/ref.trn"), hypothesis: URL(fileURLWithPath: trn + "/hyp.trn"))
         }
         if json {
             Console.out(JSON.object([
