@@ -35,9 +35,10 @@ public struct TrainingData: Sendable {
 public struct RunRecord: Codable, Sendable {
     public var data: String
     public var options: TrainingOptions
-    public var trellisVersion: String
+    /// The layout of run folders and checkpoints this run was written with (bump when it changes).
+    public var runFormat: Int
 
-    enum CodingKeys: String, CodingKey { case data, options, trellisVersion = "trellis_version" }
+    enum CodingKeys: String, CodingKey { case data, options, runFormat = "run_format" }
 }
 
 public struct TrainerEvents {
@@ -58,7 +59,7 @@ public struct TrainingSummary: Sendable {
 }
 
 public enum Trainer {
-    public static let version = "0.3"
+    public static let runFormat = 1
 
     /// Starts a new run in `run` (which must not already hold one).
     public static func start(options: TrainingOptions, data: String, run: RunFolder, events: TrainerEvents) throws -> TrainingSummary {
@@ -67,7 +68,7 @@ public enum Trainer {
             throw RunFolderError("\(run.url.path) already holds a run; continue it with --resume \(run.url.path) or choose another --out")
         }
         try run.create()
-        let record = RunRecord(data: URL(fileURLWithPath: data).standardizedFileURL.path, options: options, trellisVersion: version)
+        let record = RunRecord(data: URL(fileURLWithPath: data).standardizedFileURL.path, options: options, runFormat: runFormat)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write([UInt8](try enc.encode(record)), to: run.runFile)
