@@ -201,13 +201,9 @@ struct Eval: WorkbenchCommand {
             ]).text)
             return
         }
-        func pct(_ x: Double?) -> String { x.map { String(format: "%.2f%%", $0 * 100) } ?? "–" }
         Console.out("\(r.utterances) utterances, \(String(format: "%.2f", r.audioSeconds / 60)) min of audio, \(decoder.name) decoding, \(String(format: "%.1f", r.seconds)) s")
-        Console.out(String(format: "  loss %.4f (mean of −log p / label length)", r.loss) + (r.infeasible > 0 ? ", \(r.infeasible) infeasible utterance(s) left out" : ""))
-        let w = r.words.totals
-        Console.out("  WER \(pct(r.words.corpusRate)) (S \(w.substitutions) D \(w.deletions) I \(w.insertions) of \(w.referenceLength) words; mean per utterance \(pct(r.words.meanPerUtteranceRate)))")
-        let c = r.characters.totals
-        Console.out("  CER \(pct(r.characters.corpusRate)) (S \(c.substitutions) D \(c.deletions) I \(c.insertions) of \(c.referenceLength) characters; mean per utterance \(pct(r.characters.meanPerUtteranceRate)))")
+        Console.out(String(format: "loss %.4f (mean of −log p / label length)", r.loss) + (r.infeasible > 0 ? ", \(r.infeasible) infeasible utterance(s) left out" : ""))
+        for line in errorRateLines(words: r.words, characters: r.characters) { Console.out(line) }
         for i in 0..<min(3, r.utterances) {
             Console.out("  \(r.ids[i])\n    ref: \(r.references[i])\n    hyp: \(r.hypotheses[i])")
         }

@@ -56,14 +56,8 @@ struct WER: WorkbenchCommand {
             ]).text)
             return
         }
-        func percent(_ v: Double?) -> String { v.map { String(format: "%.2f %%", $0 * 100) } ?? "n/a (empty references)" }
         Console.out("\(refs.count) utterances")
-        for (name, r) in [("WER", words), ("CER", chars)] {
-            let t = r.totals
-            Console.out("\(name): corpus \(percent(r.corpusRate)) (Σerrors/Σ\(r.unit == .word ? "words" : "characters")), "
-                        + "mean per utterance \(percent(r.meanPerUtteranceRate)); "
-                        + "S=\(t.substitutions) D=\(t.deletions) I=\(t.insertions) of N=\(t.referenceLength)")
-        }
+        for line in errorRateLines(words: words, characters: chars) { Console.out(line) }
         if let trnOut { Console.out("wrote \(trnOut).ref.trn and \(trnOut).hyp.trn (sclite -r \(trnOut).ref.trn -h \(trnOut).hyp.trn -i rm)") }
     }
 
@@ -75,5 +69,17 @@ struct WER: WorkbenchCommand {
         if let last = text.last, last.isNewline { text.removeLast() }   // the final line's newline ("\r\n" is one Character)
         if text.isEmpty { return [] }
         return text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).map(String.init)
+    }
+}
+
+/// The WER and CER lines `wer` and `eval` print: the corpus rate (as sclite), the notebook's mean of per-utterance
+/// rates, and the edit counts.
+func errorRateLines(words: ErrorRateReport, characters: ErrorRateReport) -> [String] {
+    func percent(_ v: Double?) -> String { v.map { String(format: "%.2f %%", $0 * 100) } ?? "n/a (empty references)" }
+    return [("WER", words), ("CER", characters)].map { name, r in
+        let t = r.totals
+        return "\(name): corpus \(percent(r.corpusRate)) (Σerrors/Σ\(r.unit == .word ? "words" : "characters")), "
+            + "mean per utterance \(percent(r.meanPerUtteranceRate)); "
+            + "S=\(t.substitutions) D=\(t.deletions) I=\(t.insertions) of N=\(t.referenceLength)"
     }
 }
