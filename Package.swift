@@ -22,11 +22,14 @@ let package = Package(
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
+        // The vector kernels (AVX2 + FMA, chosen at run time) that Swift cannot express per function.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+
         .target(name: "LanguageModel", dependencies: ["CZlib"]),
         .target(name: "CTC", dependencies: ["LanguageModel"]),
         .target(name: "Audio", dependencies: ["CSndFile", "CSampleRate", "CBLAS"]),
         .target(name: "Corpus", dependencies: ["Audio", "CTC"]),
-        .target(name: "NN", dependencies: ["CBLAS", "CTC"]),
+        .target(name: "NN", dependencies: ["CBLAS", "CKernels", "CTC"]),
         .target(name: "Models", dependencies: ["NN", "CTC"]),
         .target(name: "Training", dependencies: ["Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel"]),
         .target(name: "Figures", dependencies: ["CCairo"]),

@@ -1,10 +1,22 @@
-// Conv2d: 2-D convolution by im2col + SGEMM, tiled over output rows so the column buffer stays in cache,
-// with the batch split over two workers (each runs single-threaded GEMMs on its own images).
+// Conv2d: 2-D convolution. Two algorithms, the same numbers up to rounding (tests compare them):
+// - direct3x3: the residual blocks' 3×3 / stride 1 / padding 1 case with AVX2 + FMA kernels (CKernels),
+//   about 3× the throughput of im2col + SGEMM at 32 channels (`trellis bench conv`);
+// - im2col + SGEMM for every other shape or CPU, tiled over output rows so the column buffer stays in cache.
+// Either way the batch is split over two workers, each on its own images.
 // x is (B, C, H, W) — in Trellis (batch, channel, mel feature F, time T) — and y is (B, O, Ho, Wo) with
 // Ho = (H + 2 ph - kh) / sh + 1. Weight (O, C, kh, kw) and bias (O) as in PyTorch.
 import CBLAS
+import CKernels
 
 public struct Conv2d: Layer {
+    public enum Algorithm: Sendable {
+        /// direct3x3 where it applies (shape and CPU), else im2col.
+        case automatic
+        case im2col
+        /// Falls back to im2col where it does not apply.
+        case direct3x3
+    }
+
     public var weight: Parameter  // (O, C, kh, kw)
     public var bias: Parameter?   // (O)
     public let inChannels: Int, outChannels: Int
@@ -15,6 +27,7 @@ public struct Conv2d: Layer {
     public var computesInputGradient = true
     /// Output columns per im2col tile (a multiple of whole output rows is used).
     public var tileColumns = 4096
+    public var algorithm = Algorithm.automatic
     private var input = Tensor.empty
 
     /// PyTorch's default initialisation: uniform in ±1/sqrt(C·kh·kw) for weight and bias.
@@ -57,6 +70,7 @@ public struct Conv2d: Layer {
         precondition(x.rank == 4 && x.shape[1] == inChannels,
                      "Conv2d \(weight.name): input \(x.shape) must be (B, \(inChannels), H, W)")
         input = x
+        if usesDirect3x3 { return directForward(x) }
         let g = geometry
         let (b, o) = (x.shape[0], outChannels)
         var y = Tensor(uninitialized: [b, o, g.ho, g.wo])
@@ -107,6 +121,10 @@ public struct Conv2d: Layer {
         let g = geometry
         let (b, o) = (input.shape[0], outChannels)
         precondition(dy.shape == [b, o, g.ho, g.wo], "Conv2d \(weight.name): gradient \(dy.shape) does not match output")
+        if usesDirect3x3 {
+            defer { input = .empty }
+            return directBackward(dy)
+        }
         let rowsPerTile = max(1, min(g.ho, tileColumns / max(1, g.wo)))
         let plan = WorkerPlan(images: b)
         let needDx = computesInputGradient
@@ -177,6 +195,130 @@ public struct Conv2d: Layer {
         input = .empty
         return dx
     }
+}
+
+// MARK: - The direct 3×3 path
+
+/// Whether this CPU runs the CKernels (checked once).
+let cpuHasAVX2FMA = trellis_kernels_have_avx2_fma() != 0
+
+extension Conv2d {
+    /// 3×3, stride 1, padding 1, channel counts in fours, an AVX2 + FMA CPU, and not forced to im2col.
+    var usesDirect3x3: Bool {
+        algorithm != .im2col && cpuHasAVX2FMA && kernel == (3, 3) && stride == (1, 1) && padding == (1, 1)
+            && inChannels % 4 == 0 && outChannels % 4 == 0
+    }
+
+    private func packed(transposeFlip: Bool) -> [Float] {
+        var p = [Float](repeating: 0, count: weight.value.count)
+        weight.value.withUnsafeBufferPointer { w in
+            p.withUnsafeMutableBufferPointer { trellis_conv3x3_pack(w.baseAddress!, Int32(outChannels), Int32(inChannels), transposeFlip ? 1 : 0, $0.baseAddress!) }
+        }
+        return p
+    }
+
+    /// Zero-filled room for one padded image of `channels` × h × w (its border stays zero).
+    private static func paddedImage(channels: Int, h: Int, w: Int) -> [Float] {
+        [Float](repeating: 0, count: channels * (h + 2) * Int(trellis_conv3x3_padded_width(Int32(w))))
+    }
+
+    fileprivate func directForward(_ x: Tensor) -> Tensor {
+        let (b, c, h, w, o) = (x.shape[0], inChannels, x.shape[2], x.shape[3], outChannels)
+        var y = Tensor(uninitialized: [b, o, h, w])
+        let pw = packed(transposeFlip: false)
+        let biasValues = bias?.value
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                pw.withUnsafeBufferPointer { wp in
+                    let (xs, ys, ws) = (xp.baseAddress!, yp.baseAddress!, wp.baseAddress!)
+                    withOptionalPointer(biasValues) { bs in
+                        WorkerPlan(images: b).run { images in
+                            var padded = Conv2d.paddedImage(channels: c, h: h, w: w)
+                            padded.withUnsafeMutableBufferPointer { pp in
+                                for img in images {
+                                    trellis_conv3x3_pad(xs + img * c * h * w, Int32(c), Int32(h), Int32(w), pp.baseAddress!)
+                                    trellis_conv3x3_forward(pp.baseAddress!, Int32(c), Int32(h), Int32(w), ws, bs, Int32(o),
+                                                            ys + img * o * h * w)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// dL/dw from the input and dL/dy; dL/dx as the convolution of dL/dy with the flipped, transposed kernel.
+    fileprivate mutating func directBackward(_ dy: Tensor) -> Tensor {
+        let (b, c, h, w, o) = (input.shape[0], inChannels, input.shape[2], input.shape[3], outChannels)
+        let plan = WorkerPlan(images: b)
+        let needDx = computesInputGradient
+        var dx = needDx ? Tensor(uninitialized: input.shape) : Tensor.empty
+        let flipped = needDx ? packed(transposeFlip: true) : []
+        let partialCount = o * c * 9 * 8
+        var partialW = [Float](repeating: 0, count: plan.workers * partialCount)
+        var partialB = [Float](repeating: 0, count: plan.workers * o)
+        input.data.withUnsafeBufferPointer { xp in
+            dy.data.withUnsafeBufferPointer { gp in
+                dx.data.withUnsafeMutableBufferPointer { dxp in
+                    flipped.withUnsafeBufferPointer { fp in
+                        partialW.withUnsafeMutableBufferPointer { pwp in
+                            partialB.withUnsafeMutableBufferPointer { pbp in
+                                let (xs, gs, dxs, fs) = (xp.baseAddress!, gp.baseAddress!, dxp.baseAddress, fp.baseAddress)
+                                let (pws, pbs) = (pwp.baseAddress!, pbp.baseAddress!)
+                                plan.run(withIndex: true) { worker, images in
+                                    var paddedX = Conv2d.paddedImage(channels: c, h: h, w: w)
+                                    var paddedDy = needDx ? Conv2d.paddedImage(channels: o, h: h, w: w) : []
+                                    paddedX.withUnsafeMutableBufferPointer { px in
+                                        paddedDy.withUnsafeMutableBufferPointer { pd in
+                                            for img in images {
+                                                let gi = gs + img * o * h * w
+                                                let dB = pbs + worker * o
+                                                for oc in 0..<o {
+                                                    let row = gi + oc * h * w
+                                                    var s: Float = 0
+                                                    for j in 0..<(h * w) { s += row[j] }
+                                                    dB[oc] += s
+                                                }
+                                                trellis_conv3x3_pad(xs + img * c * h * w, Int32(c), Int32(h), Int32(w), px.baseAddress!)
+                                                trellis_conv3x3_weight_grad(px.baseAddress!, Int32(c), Int32(h), Int32(w), gi, Int32(o),
+                                                                            pws + worker * partialCount)
+                                                if let dxs, let fs {
+                                                    trellis_conv3x3_pad(gi, Int32(o), Int32(h), Int32(w), pd.baseAddress!)
+                                                    trellis_conv3x3_forward(pd.baseAddress!, Int32(o), Int32(h), Int32(w), fs, nil,
+                                                                            Int32(c), dxs + img * c * h * w)
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        weight.grad.withUnsafeMutableBufferPointer { dw in
+            partialW.withUnsafeBufferPointer { p in
+                for wk in 0..<plan.workers {
+                    trellis_conv3x3_reduce_weight_grad(p.baseAddress! + wk * partialCount, Int32(o), Int32(c), dw.baseAddress!)
+                }
+            }
+        }
+        if bias != nil {
+            bias!.grad.withUnsafeMutableBufferPointer { db in
+                for wk in 0..<plan.workers { for i in 0..<o { db[i] += partialB[wk * o + i] } }
+            }
+        }
+        return dx
+    }
+}
+
+/// Calls body with the array's base address, or nil for a nil array.
+private func withOptionalPointer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let values else { return body(nil) }
+    return values.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
 /// Splits a batch of images over workers. With several images each worker runs single-threaded GEMMs on

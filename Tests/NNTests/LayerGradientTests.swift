@@ -41,6 +41,48 @@ final class LayerGradientTests: XCTestCase {
         } } } }
     }
 
+    /// The AVX2 direct 3×3 kernels against im2col + SGEMM: forward, input, weight and bias gradients, on widths
+    /// that are not multiples of the kernels' 8- and 24-column tiles, a single pixel, and the residual block's shape.
+    func testDirect3x3MatchesIm2col() throws {
+        guard cpuHasAVX2FMA else { throw XCTSkip("this CPU has no AVX2 + FMA: only im2col runs") }
+        let shapes: [(b: Int, c: Int, o: Int, h: Int, w: Int, bias: Bool)] = [
+            (1, 4, 4, 1, 1, true), (2, 4, 8, 5, 13, true), (3, 8, 4, 3, 24, false), (2, 4, 4, 2, 31, true),
+            (1, 12, 8, 2, 7, true), (2, 32, 32, 4, 400, true),
+        ]
+        for (n, s) in shapes.enumerated() {
+            var rng = SeededRNG(seed: UInt64(20 + n))
+            var direct = Conv2d(inChannels: s.c, outChannels: s.o, kernel: 3, padding: 1, bias: s.bias, name: "c", rng: &rng)
+            direct.algorithm = .direct3x3
+            var reference = direct
+            reference.algorithm = .im2col
+            XCTAssertTrue(direct.usesDirect3x3)
+            XCTAssertFalse(reference.usesDirect3x3)
+            let x = randomTensor([s.b, s.c, s.h, s.w], seed: UInt64(40 + n))
+            let r = randomTensor([s.b, s.o, s.h, s.w], seed: UInt64(60 + n))
+            let what = "shape \(s)"
+            assertClose(direct.forward(x).data, reference.forward(x).data, "forward, " + what)
+            assertClose(direct.backward(r).data, reference.backward(r).data, "dx, " + what)
+            assertClose(direct.weight.grad, reference.weight.grad, rel: 1e-4, abs: 1e-4, "dW, " + what)
+            if s.bias { assertClose(direct.bias!.grad, reference.bias!.grad, rel: 1e-4, abs: 1e-4, "db, " + what) }
+        }
+    }
+
+    func testDirect3x3Gradients() throws {
+        guard cpuHasAVX2FMA else { throw XCTSkip("this CPU has no AVX2 + FMA: only im2col runs") }
+        var rng = SeededRNG(seed: 11)
+        var conv = Conv2d(inChannels: 4, outChannels: 4, kernel: 3, padding: 1, name: "c", rng: &rng)
+        conv.algorithm = .direct3x3
+        checkLayer(conv, input: randomTensor([2, 4, 3, 10], seed: 12))
+    }
+
+    func testDirect3x3OnlyWhereItApplies() {
+        var rng = SeededRNG(seed: 13)
+        XCTAssertFalse(Conv2d(inChannels: 3, outChannels: 4, kernel: 3, padding: 1, name: "c", rng: &rng).usesDirect3x3)
+        XCTAssertFalse(Conv2d(inChannels: 4, outChannels: 4, kernel: 3, stride: 2, padding: 1, name: "c", rng: &rng).usesDirect3x3)
+        XCTAssertFalse(Conv2d(inChannels: 4, outChannels: 4, kernel: 1, name: "c", rng: &rng).usesDirect3x3)
+        XCTAssertEqual(Conv2d(inChannels: 32, outChannels: 32, kernel: 3, padding: 1, name: "c", rng: &rng).usesDirect3x3, cpuHasAVX2FMA)
+    }
+
     func testConv2dWithoutInputGradient() {
         var rng = SeededRNG(seed: 8)
         var conv = Conv2d(inChannels: 1, outChannels: 2, kernel: 3, stride: 2, padding: 1, name: "cnn", rng: &rng)

@@ -7,6 +7,7 @@ public struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Time Trellis workloads against the PyTorch CPU reference figures.",
         subcommands: [
+            BenchConv.self,
             BenchCTC.self,
             BenchLM.self,
             BenchMel.self,

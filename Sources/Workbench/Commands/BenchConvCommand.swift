@@ -1,0 +1,45 @@
+// `bench conv`: the residual CNN block's 3×3 convolution alone (the notebook models spend ~89 % of a training
+// step's FLOPs in it), forward and backward, so engine work on it can be measured without a whole step.
+import ArgumentParser
+import Foundation
+import NN
+
+struct BenchConv: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conv",
+        abstract: "Time the residual block's 3×3 Conv2d forward and backward: (16, 32, 64, 400), 32 → 32 channels.",
+        discussion: "Best of --reps; GFLOP/s counts 2 per multiply-add (backward = input + weight gradient)."
+    )
+
+    @Option(help: "Batch size.")
+    var batch: Int = 16
+
+    @Option(help: "Frames (width after the first strided convolution).")
+    var frames: Int = 400
+
+    @Option(help: "Timed repetitions.")
+    var reps: Int = 3
+
+    @Option(help: "Threads (OpenBLAS and Trellis's own workers).")
+    var threads: Int = 2
+
+    @Flag(help: "Print one JSON line.")
+    var json = false
+
+    mutating func run(session: inout Session) throws {
+        guard batch >= 1, frames >= 3, reps >= 1 else { throw WorkbenchError("--batch and --reps must be ≥ 1 and --frames ≥ 3") }
+        NNRuntime.setBLASThreads(threads)
+        let (f, b) = NNBenchmarks.conv2d(batch: batch, width: frames, repetitions: reps)
+        if json {
+            print(JSON.object([
+                ("forward_ms", .number(f.seconds * 1000)), ("forward_gflops_per_s", .number(f.gflops)),
+                ("backward_ms", .number(b.seconds * 1000)), ("backward_gflops_per_s", .number(b.gflops)),
+            ]).text)
+        } else {
+            for t in [f, b] {
+                print(String(format: "%@: %.1f ms, %.1f GFLOP/s (%.1f GFLOP/s per busy core)",
+                             t.name as NSString, t.seconds * 1000, t.gflops, t.gflopsPerCPUSecond))
+            }
+        }
+    }
+}
