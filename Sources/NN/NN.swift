@@ -12,9 +12,24 @@
 // - Shape mismatches are programming errors and stop with a precondition naming the layer and shapes.
 // Matrix work goes to OpenBLAS (`cblas_sgemm`); element-wise loops are plain Swift over unsafe pointers.
 import CBLAS
+import CKernels
 
-/// Process-wide knobs of the engine (OpenBLAS threads). Call once at start-up.
+/// Process-wide knobs of the engine (OpenBLAS threads, the allocator). Call once at start-up.
 public enum NNRuntime {
+    /// Sets the BLAS threads and keeps freed activation memory for reuse (see `keepFreedMemory`).
+    public static func configure(threads: Int) {
+        setBLASThreads(threads)
+        keepFreedMemory()
+    }
+
+    /// A training step allocates and frees dozens of activation buffers of ~50 MB. glibc serves blocks that
+    /// large with mmap and returns them to the kernel on free, so every step paid for page faults and the
+    /// kernel zeroing ~2 GB (a fifth of the step). Taking them from the heap instead, and never trimming it,
+    /// lets the next step reuse the same pages; peak memory is unchanged.
+    public static func keepFreedMemory() {
+        trellis_keep_freed_memory()
+    }
+
     /// Number of threads OpenBLAS uses for one GEMM (the machine has 2 cores).
     public static func setBLASThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))

@@ -77,7 +77,7 @@ public enum StepBenchmark {
 
     /// Runs `warmup` + `reps` steps; the figure is the best of `reps` (as bench_torch.py).
     public static func run(_ c: ModelConfig, name: String, reps: Int = 3, warmup: Int = 1, threads: Int = 2) throws -> StepBenchmarkResult {
-        NNRuntime.setBLASThreads(threads)
+        NNRuntime.configure(threads: threads)
         var model = try CTCModel(c, seed: 0)
         var adam = Adam(learningRate: 1e-3)
         var none: OneCycleLR? = nil

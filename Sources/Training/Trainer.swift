@@ -99,7 +99,7 @@ public enum Trainer {
     static func train(record: RunRecord, run: RunFolder, resumeFrom candidates: [TrainingPosition]?,
                       events: TrainerEvents) throws -> TrainingSummary {
         let o = record.options
-        NNRuntime.setBLASThreads(o.threads)
+        NNRuntime.configure(threads: o.threads)
         let data = try TrainingData.open(record.data)
         let skipped = data.train.skipped.count + (data.test?.skipped.count ?? 0)
         if skipped > 0 { events.log("note: \(skipped) corpus item(s) skipped (see 'corpus stats' for the reasons)") }

@@ -1,8 +1,12 @@
-// CKernels: the few inner loops that need the CPU's vector instructions (AVX2 + FMA), which Swift cannot
-// select per function. Each kernel is used only after `trellis_kernels_have_avx2_fma()` says yes; the Swift
+// CKernels: what Swift cannot express — the few inner loops that need the CPU's vector instructions
+// (AVX2 + FMA, selected per function) and glibc's allocator settings. Each kernel is used only after `trellis_kernels_have_avx2_fma()` says yes; the Swift
 // callers keep a portable path (im2col + OpenBLAS) for every other case, and the tests compare the two.
 #ifndef TRELLIS_CKERNELS_H
 #define TRELLIS_CKERNELS_H
+
+/// Serve large blocks from the heap, not mmap, and never trim it, so freed activation buffers are reused
+/// without page faults (glibc; a no-op elsewhere).
+void trellis_keep_freed_memory(void);
 
 /// 1 when this CPU runs AVX2 and FMA instructions.
 int trellis_kernels_have_avx2_fma(void);

@@ -28,7 +28,7 @@ struct BenchConv: WorkbenchCommand {
 
     mutating func run(session: inout Session) throws {
         guard batch >= 1, frames >= 3, reps >= 1 else { throw WorkbenchError("--batch and --reps must be ≥ 1 and --frames ≥ 3") }
-        NNRuntime.setBLASThreads(threads)
+        NNRuntime.configure(threads: threads)
         let (f, b) = NNBenchmarks.conv2d(batch: batch, width: frames, repetitions: reps)
         if json {
             print(JSON.object([
