@@ -27,7 +27,8 @@ public struct ReLU: Layer {
                 dx.data.withUnsafeMutableBufferPointer { dp in
                     let (ys, gs, ds) = (yp.baseAddress!, gp.baseAddress!, dp.baseAddress!)
                     parallelChunks(yp.count) { r in
-                        for i in r { ds[i] = ys[i] > 0 ? gs[i] : 0 }
+                        // Both loads unconditional, so the loop vectorises (a conditional load of gs[i] did not).
+                        for i in r { let g = gs[i], y = ys[i]; ds[i] = y > 0 ? g : 0 }
                     }
                 }
             }

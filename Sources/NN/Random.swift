@@ -2,7 +2,18 @@
 // Same seed, same numbers, on every platform; PyTorch's own generator is not reproduced.
 
 public struct SeededRNG: RandomNumberGenerator, Sendable, Codable, Equatable {
-    public var state: [UInt64]
+    // Four words in stored properties, not an array: `next()` sits in the dropout mask loop, and an array
+    // cost a bounds and uniqueness check per word (a tenth of a training step).
+    private var s0, s1, s2, s3: UInt64
+
+    /// The generator's state, as it is encoded.
+    public var state: [UInt64] {
+        get { [s0, s1, s2, s3] }
+        set {
+            precondition(newValue.count == 4, "SeededRNG: the state has 4 words, got \(newValue.count)")
+            (s0, s1, s2, s3) = (newValue[0], newValue[1], newValue[2], newValue[3])
+        }
+    }
 
     public init(seed: UInt64) {
         var z = seed
@@ -14,19 +25,34 @@ public struct SeededRNG: RandomNumberGenerator, Sendable, Codable, Equatable {
             x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
             s[i] = x ^ (x >> 31)
         }
-        state = s
+        (s0, s1, s2, s3) = (s[0], s[1], s[2], s[3])
+    }
+
+    enum CodingKeys: String, CodingKey { case state }
+
+    public init(from decoder: Decoder) throws {
+        let words = try decoder.container(keyedBy: CodingKeys.self).decode([UInt64].self, forKey: .state)
+        guard words.count == 4 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.state], debugDescription: "SeededRNG needs 4 state words"))
+        }
+        (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(state, forKey: .state)
     }
 
     @inline(__always)
     public mutating func next() -> UInt64 {
-        let result = rotl(state[1] &* 5, 7) &* 9
-        let t = state[1] << 17
-        state[2] ^= state[0]
-        state[3] ^= state[1]
-        state[1] ^= state[2]
-        state[0] ^= state[3]
-        state[2] ^= t
-        state[3] = rotl(state[3], 45)
+        let result = rotl(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotl(s3, 45)
         return result
     }
 
