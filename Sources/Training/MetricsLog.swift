@@ -9,8 +9,9 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var steps: Int               // optimiser steps applied this epoch
     public var trainLoss: Double        // mean over applied steps
     public var testLoss: Double?
-    public var cer: Double?             // corpus rates on the test subset (greedy decoding)
+    public var cer: Double?             // corpus rates on the test subset
     public var wer: Double?
+    public var decoder: String?         // how cer/wer were decoded: greedy, beam or beam+lm
     public var learningRate: Double     // at the end of the epoch
     public var gradNorm: Double         // mean pre-clipping global gradient norm
     public var seconds: Double          // wall-clock seconds of the epoch's training steps
@@ -21,16 +22,16 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var wallSeconds: Double?     // training + evaluation wall clock since the run began (across resumes)
 
     enum CodingKeys: String, CodingKey {
-        case epoch, steps, cer, wer, seconds, utterances, wallSeconds = "wall_seconds"
+        case epoch, steps, cer, wer, decoder, seconds, utterances, wallSeconds = "wall_seconds"
         case trainLoss = "loss", testLoss = "test_loss", learningRate = "lr", gradNorm = "grad_norm"
         case evalSeconds = "eval_seconds", audioSecondsPerSecond = "audio_seconds_per_s", skippedBatches = "skipped_batches"
     }
 
     public init(epoch: Int, steps: Int, trainLoss: Double, testLoss: Double? = nil, cer: Double? = nil, wer: Double? = nil,
-                learningRate: Double, gradNorm: Double, seconds: Double, evalSeconds: Double? = nil,
+                decoder: String? = nil, learningRate: Double, gradNorm: Double, seconds: Double, evalSeconds: Double? = nil,
                 audioSecondsPerSecond: Double, skippedBatches: Int, utterances: Int, wallSeconds: Double? = nil) {
         self.epoch = epoch; self.steps = steps; self.trainLoss = trainLoss; self.testLoss = testLoss
-        self.cer = cer; self.wer = wer; self.learningRate = learningRate; self.gradNorm = gradNorm
+        self.cer = cer; self.wer = wer; self.decoder = decoder; self.learningRate = learningRate; self.gradNorm = gradNorm
         self.seconds = seconds; self.evalSeconds = evalSeconds; self.audioSecondsPerSecond = audioSecondsPerSecond
         self.skippedBatches = skippedBatches; self.utterances = utterances; self.wallSeconds = wallSeconds
     }

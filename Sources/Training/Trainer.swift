@@ -62,7 +62,10 @@ public enum Trainer {
     public static let runFormat = 1
 
     /// Starts a new run in `run` (which must not already hold one).
-    public static func start(options: TrainingOptions, data: String, run: RunFolder, events: TrainerEvents) throws -> TrainingSummary {
+    /// `decoder` is the per-epoch evaluation's decoder (greedy by default; a beam search, with or without an LM,
+    /// costs more evaluation time). It is not part of the run's options: a resumed run may evaluate differently.
+    public static func start(options: TrainingOptions, data: String, run: RunFolder, events: TrainerEvents,
+                             decoder: DecoderChoice = .greedy) throws -> TrainingSummary {
         if let e = options.validationError() { throw RunFolderError(e) }
         if FileManager.default.fileExists(atPath: run.runFile.path) {
             throw RunFolderError("\(run.url.path) already holds a run; continue it with --resume \(run.url.path) or choose another --out")
@@ -72,12 +75,12 @@ public enum Trainer {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write([UInt8](try enc.encode(record)), to: run.runFile)
-        return try train(record: record, run: run, resumeFrom: nil, events: events)
+        return try train(record: record, run: run, resumeFrom: nil, events: events, decoder: decoder)
     }
 
     /// Continues the run in `run` from its newest complete checkpoint (or from the start if it has none).
     public static func resume(run: RunFolder, events: TrainerEvents, dataOverride: String? = nil,
-                              maxMinutes: Double?? = nil) throws -> TrainingSummary {
+                              maxMinutes: Double?? = nil, decoder: DecoderChoice = .greedy) throws -> TrainingSummary {
         guard let bytes = FileManager.default.contents(atPath: run.runFile.path) else {
             throw RunFolderError("\(run.url.path) is not a training run (no run.json)")
         }
@@ -87,7 +90,7 @@ public enum Trainer {
         }
         if let d = dataOverride { record.data = d }
         if let m = maxMinutes { record.options.maxMinutes = m }
-        return try train(record: record, run: run, resumeFrom: run.checkpointPositions(), events: events)
+        return try train(record: record, run: run, resumeFrom: run.checkpointPositions(), events: events, decoder: decoder)
     }
 
     static func stepSeed(_ seed: UInt64, epoch: Int, index: Int) -> UInt64 {
@@ -97,7 +100,7 @@ public enum Trainer {
     }
 
     static func train(record: RunRecord, run: RunFolder, resumeFrom candidates: [TrainingPosition]?,
-                      events: TrainerEvents) throws -> TrainingSummary {
+                      events: TrainerEvents, decoder: DecoderChoice) throws -> TrainingSummary {
         let o = record.options
         NNRuntime.configure(threads: o.threads)
         let data = try TrainingData.open(record.data)
@@ -197,7 +200,7 @@ public enum Trainer {
             var testLoss: Double?, cer: Double?, wer: Double?
             if !testUtterances.isEmpty {
                 let e = try Evaluator.evaluate(model: &model, utterances: testUtterances, features: features,
-                                               batchSize: o.evalBatchSize, pack: o.packSequences)
+                                               batchSize: o.evalBatchSize, decoder: decoder, pack: o.packSequences)
                 testLoss = e.loss; cer = e.cer; wer = e.wer
                 let stem = run.url.appendingPathComponent(String(format: "eval/epoch-%03d", epoch)).path
                 try e.writeTrn(reference: URL(fileURLWithPath: stem + ".ref.trn"), hypothesis: URL(fileURLWithPath: stem + ".hyp.trn"))
@@ -208,7 +211,8 @@ public enum Trainer {
             position = TrainingPosition(epoch: epoch, step: 0)
             let m = EpochMetrics(epoch: epoch, steps: progress.applied,
                                  trainLoss: progress.applied > 0 ? progress.lossSum / Double(progress.applied) : .nan,
-                                 testLoss: testLoss, cer: cer, wer: wer, learningRate: adam.learningRate,
+                                 testLoss: testLoss, cer: cer, wer: wer, decoder: testUtterances.isEmpty ? nil : decoder.name,
+                                 learningRate: adam.learningRate,
                                  gradNorm: progress.applied > 0 ? progress.gradNormSum / Double(progress.applied) : .nan,
                                  seconds: progress.seconds, evalSeconds: evalSeconds,
                                  audioSecondsPerSecond: progress.seconds > 0 ? progress.audioSeconds / progress.seconds : 0,

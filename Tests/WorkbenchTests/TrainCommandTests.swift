@@ -46,14 +46,16 @@ final class TrainCommandTests: XCTestCase {
         let refused = try TrellisBinary.run(["train", "--resume", run.path, "--epochs", "2"])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("cannot change when resuming"), refused.stderr)
-        let resumed = try TrellisBinary.run(["train", "--resume", run.path])
+        // The evaluation's decoder is not part of the recipe: the resumed epochs are evaluated by beam search.
+        let resumed = try TrellisBinary.run(["train", "--resume", run.path, "--decoder", "beam", "--beam-size", "3"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stdout.contains("resuming"), resumed.stdout)
-        let epochs = try String(contentsOf: metrics, encoding: .utf8).split(separator: "\n").map { line -> Int in
-            let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            return obj["epoch"] as! Int
+        let lines = try String(contentsOf: metrics, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
-        XCTAssertEqual(epochs, Array(1...10))
+        XCTAssertEqual(lines.map { $0["epoch"] as! Int }, Array(1...10))
+        XCTAssertEqual(lines.first?["decoder"] as? String, "greedy")
+        XCTAssertEqual(lines.last?["decoder"] as? String, "beam")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: ckdir.path).filter { $0.contains(".tmp-") }
         XCTAssertEqual(leftovers, [])
 

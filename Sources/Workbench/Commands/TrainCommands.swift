@@ -14,7 +14,7 @@ struct Train: WorkbenchCommand {
         abstract: "Train a CTC model (dnn, lstm or bilstm) on a LibriSpeech-layout corpus into a run folder.",
         discussion: """
             Each epoch writes RUN_DIR/checkpoints/epoch-NNN.safetensors (+ .optim), evaluates on the test subset \
-            (loss, greedy CER/WER), dumps the probability matrices of a few test utterances to RUN_DIR/alignments \
+            (loss, CER/WER; greedy, or --decoder beam [--lm FILE]), dumps the probability matrices of a few test utterances to RUN_DIR/alignments \
             and appends one JSON line to RUN_DIR/metrics.jsonl. Ctrl-C finishes the current step, writes a \
             checkpoint and stops; --resume RUN_DIR continues exactly where it stopped (also after a kill: it \
             restarts from the last complete checkpoint). The default recipe is Trellis's corrected one (normalised \
@@ -57,6 +57,8 @@ struct Train: WorkbenchCommand {
     var noSpecAugment = false
     @Flag(help: "Print the final summary as one JSON object.")
     var json = false
+    @OptionGroup(title: "Per-epoch evaluation (greedy unless --decoder beam)")
+    var decoding: DecoderOptions
 
     func options() throws -> TrainingOptions {
         guard let kind = ModelKind(rawValue: model) else { throw WorkbenchError("--model must be dnn, lstm or bilstm (got \(model))") }
@@ -78,6 +80,7 @@ struct Train: WorkbenchCommand {
 
     mutating func run(session: inout Session) throws {
         let events = TrainerEvents(log: { Console.out($0) }, shouldStop: { Interrupt.isRequested })
+        let decoder = try decoding.choice(session: &session, quiet: json)
         let summary: TrainingSummary
         do {
             if let resume {
@@ -87,14 +90,15 @@ struct Train: WorkbenchCommand {
                                                ("--cnn-layers", cnnLayers != nil), ("--rnn-layers", rnnLayers != nil), ("--clip", clip != nil),
                                                ("--seed-faithful", seedFaithful), ("--no-spec-augment", noSpecAugment)]
                 if let (name, _) = fixed.first(where: { $0.1 }) {
-                    throw WorkbenchError("\(name) cannot change when resuming: the run continues with the options in \(resume)/run.json (only --data and --minutes may be given)")
+                    throw WorkbenchError("\(name) cannot change when resuming: the run continues with the options in \(resume)/run.json (only --data, --minutes and the evaluation's decoder options may be given)")
                 }
                 summary = try Trainer.resume(run: RunFolder(resume), events: events, dataOverride: data,
-                                             maxMinutes: minutes.map { Optional($0) })
+                                             maxMinutes: minutes.map { Optional($0) }, decoder: decoder)
             } else {
                 guard let data else { throw WorkbenchError("--data DIR is required (a LibriSpeech-layout folder with train/ and test/)") }
                 guard let out else { throw WorkbenchError("--out RUN_DIR is required (where checkpoints and metrics go)") }
-                summary = try Trainer.start(options: try options(), data: data, run: RunFolder(out), events: events)
+                summary = try Trainer.start(options: try options(), data: data, run: RunFolder(out), events: events,
+                                            decoder: decoder)
             }
         } catch let e as WorkbenchError { throw e } catch { throw WorkbenchError("\(error)") }
         let runDir = resume ?? out ?? ""
@@ -114,7 +118,7 @@ struct Train: WorkbenchCommand {
     }
 }
 
-/// `--decoder`, `--beam-size`, `--lm` ... shared by `eval` and `transcribe`.
+/// `--decoder`, `--beam-size`, `--lm` ... shared by `eval`, `transcribe` and `train` (its per-epoch evaluation).
 struct DecoderOptions: ParsableArguments {
     @Option(help: "greedy or beam.")
     var decoder: String = "greedy"
