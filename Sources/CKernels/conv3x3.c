@@ -8,14 +8,8 @@
 // is the same convolution of dL/dy with the kernel flipped and transposed, so it reuses the forward kernel.
 #include "CKernels.h"
 
-#include <immintrin.h>
 #include <stddef.h>
 #include <string.h>
-
-int trellis_kernels_have_avx2_fma(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
 
 int trellis_conv3x3_padded_width(int W) { return ((W + 7) / 8) * 8 + 8; }
 
@@ -39,6 +33,29 @@ void trellis_conv3x3_pack(const float *w, int O, int C, int transpose_flip, floa
             }
         }
     }
+}
+
+void trellis_conv3x3_reduce_weight_grad(const float *partial, int O, int C, float *dw) {
+    for (int o = 0; o < O; o++) {
+        for (int c = 0; c < C; c++) {
+            for (int t = 0; t < 9; t++) {
+                const float *p = partial + ((((size_t)(o / 4) * C + c) * 9 + t) * 4 + (o % 4)) * 8;
+                float s = 0;
+                for (int l = 0; l < 8; l++) s += p[l];
+                dw[((size_t)o * C + c) * 9 + t] += s;
+            }
+        }
+    }
+}
+
+// MARK: - The AVX2 + FMA kernels (x86-64 only; elsewhere only im2col runs)
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+int trellis_kernels_have_avx2_fma(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
 /// Lanes 0..<n set (n in 1...8), for the last, partial vector of a row.
@@ -265,15 +282,17 @@ void trellis_conv3x3_weight_grad(const float *padded, int C, int H, int W, const
     }
 }
 
-void trellis_conv3x3_reduce_weight_grad(const float *partial, int O, int C, float *dw) {
-    for (int o = 0; o < O; o++) {
-        for (int c = 0; c < C; c++) {
-            for (int t = 0; t < 9; t++) {
-                const float *p = partial + ((((size_t)(o / 4) * C + c) * 9 + t) * 4 + (o % 4)) * 8;
-                float s = 0;
-                for (int l = 0; l < 8; l++) s += p[l];
-                dw[((size_t)o * C + c) * 9 + t] += s;
-            }
-        }
-    }
+#else
+
+int trellis_kernels_have_avx2_fma(void) { return 0; }
+
+void trellis_conv3x3_forward(const float *padded, int C, int H, int W, const float *packed, const float *bias,
+                             int O, float *y) {
+    (void)padded; (void)C; (void)H; (void)W; (void)packed; (void)bias; (void)O; (void)y;
 }
+
+void trellis_conv3x3_weight_grad(const float *padded, int C, int H, int W, const float *dy, int O, float *partial) {
+    (void)padded; (void)C; (void)H; (void)W; (void)dy; (void)O; (void)partial;
+}
+
+#endif

@@ -106,9 +106,11 @@ public enum Ticks {
     }
 
     /// Every k-th of `labels` at positions 0, 1, 2, … so that labels `pixelsPerItem` apart with a
-    /// label extent of `labelExtent` pixels do not overlap (k = 1 when they fit).
+    /// label extent of `labelExtent` pixels do not overlap (k = 1 when they fit). k is odd when it can be:
+    /// a CTC trellis's rows alternate blank / symbol, and an even k would label only the blanks.
     public static func categorical(_ labels: [String], pixelsPerItem: Double, labelExtent: Double) -> [Tick] {
-        let k = thinningFactor(items: labels.count, pixelsPerItem: pixelsPerItem, labelExtent: labelExtent)
+        var k = thinningFactor(items: labels.count, pixelsPerItem: pixelsPerItem, labelExtent: labelExtent)
+        if k % 2 == 0 { k += 1 }
         return labels.indices.filter { $0 % k == 0 }.map { Tick(Double($0), .text(labels[$0])) }
     }
 

@@ -43,8 +43,12 @@ final class TicksTests: XCTestCase {
     func testCategoricalThinning() {
         let labels = (0..<201).map { "\($0)" }
         XCTAssertEqual(Ticks.thinningFactor(items: 201, pixelsPerItem: 2, labelExtent: 15), 8)
-        XCTAssertEqual(Ticks.categorical(labels, pixelsPerItem: 2, labelExtent: 15).map(\.value).prefix(3), [0, 8, 16])
+        // Odd steps: 8 → 9, so a blank/symbol alternation shows both kinds.
+        XCTAssertEqual(Ticks.categorical(labels, pixelsPerItem: 2, labelExtent: 15).map(\.value).prefix(3), [0, 9, 18])
         XCTAssertEqual(Ticks.categorical(["_", "c", "_"], pixelsPerItem: 50, labelExtent: 15).count, 3)
+        let extended = Array(repeating: ["_", "a"], count: 40).flatMap { $0 } + ["_"]
+        let shown = Ticks.categorical(extended, pixelsPerItem: 6, labelExtent: 10).map(\.label.plain)
+        XCTAssertEqual(Set(shown), ["_", "a"])
     }
 
     func testViridisEndpointsMatchMatplotlib() {
