@@ -10,7 +10,8 @@
 //   Call `zeroGradients()` on the model before each step.
 // - Shapes are written in comments as `x is (B, C, F, T)`; buffers are row-major (last index fastest).
 // - Shape mismatches are programming errors and stop with a precondition naming the layer and shapes.
-// Matrix work goes to OpenBLAS (`cblas_sgemm`); element-wise loops are plain Swift over unsafe pointers.
+// Matrix work goes to OpenBLAS (`cblas_sgemm`), the residual blocks' 3×3 convolutions to the AVX2 kernels of
+// CKernels (see Conv2d); element-wise loops are plain Swift over unsafe pointers.
 import CBLAS
 import CKernels
 
