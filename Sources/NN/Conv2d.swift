@@ -150,12 +150,7 @@ public struct Conv2d: Layer {
                                             for img in images {
                                                 let xi = xs + img * g.c * g.h * g.w
                                                 let gi = gs + img * o * g.howo
-                                                for oc in 0..<o {
-                                                    let row = gi + oc * g.howo
-                                                    var s: Float = 0
-                                                    for j in 0..<g.howo { s += row[j] }
-                                                    dB[oc] += s
-                                                }
+                                                addRowSums(gi, rows: o, length: g.howo, into: dB)
                                                 var oy0 = 0
                                                 while oy0 < g.ho {
                                                     let oy1 = min(g.ho, oy0 + rowsPerTile)
@@ -187,13 +182,30 @@ public struct Conv2d: Layer {
         weight.grad.withUnsafeMutableBufferPointer { dw in
             for w in 0..<plan.workers { for i in 0..<(o * g.ck) { dw[i] += partialW[w * o * g.ck + i] } }
         }
-        if bias != nil {
-            bias!.grad.withUnsafeMutableBufferPointer { db in
-                for w in 0..<plan.workers { for i in 0..<o { db[i] += partialB[w * o + i] } }
-            }
-        }
+        addBiasGradient(partialB, workers: plan.workers)
         input = .empty
         return dx
+    }
+}
+
+extension Conv2d {
+    /// bias.grad += the per-worker partial sums (`workers` × O), if the layer has a bias.
+    fileprivate mutating func addBiasGradient(_ partial: [Float], workers: Int) {
+        guard bias != nil else { return }
+        let o = outChannels
+        bias!.grad.withUnsafeMutableBufferPointer { db in
+            for w in 0..<workers { for i in 0..<o { db[i] += partial[w * o + i] } }
+        }
+    }
+}
+
+/// sums[r] += Σ_j rows[r · length + j]: one image's bias gradient from dL/dy (O rows of H·W).
+private func addRowSums(_ rows: UnsafePointer<Float>, rows count: Int, length: Int, into sums: UnsafeMutablePointer<Float>) {
+    for r in 0..<count {
+        let row = rows + r * length
+        var s: Float = 0
+        for j in 0..<length { s += row[j] }
+        sums[r] += s
     }
 }
 
@@ -275,12 +287,7 @@ extension Conv2d {
                                             for img in images {
                                                 let gi = gs + img * o * h * w
                                                 let dB = pbs + worker * o
-                                                for oc in 0..<o {
-                                                    let row = gi + oc * h * w
-                                                    var s: Float = 0
-                                                    for j in 0..<(h * w) { s += row[j] }
-                                                    dB[oc] += s
-                                                }
+                                                addRowSums(gi, rows: o, length: h * w, into: dB)
                                                 trellis_conv3x3_pad(xs + img * c * h * w, Int32(c), Int32(h), Int32(w), px.baseAddress!)
                                                 trellis_conv3x3_weight_grad(px.baseAddress!, Int32(c), Int32(h), Int32(w), gi, Int32(o),
                                                                             pws + worker * partialCount)
@@ -306,11 +313,7 @@ extension Conv2d {
                 }
             }
         }
-        if bias != nil {
-            bias!.grad.withUnsafeMutableBufferPointer { db in
-                for wk in 0..<plan.workers { for i in 0..<o { db[i] += partialB[wk * o + i] } }
-            }
-        }
+        addBiasGradient(partialB, workers: plan.workers)
         return dx
     }
 }
