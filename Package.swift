@@ -24,6 +24,8 @@ let package = Package(
 
         // The vector kernels (AVX2 + FMA, chosen at run time) that Swift cannot express per function.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // The shell's SIGINT handler and flags, defined once per process.
+        .target(name: "CInterrupt", linkerSettings: [.linkedLibrary("readline")]),
 
         .target(name: "LanguageModel", dependencies: ["CZlib"]),
         .target(name: "CTC", dependencies: ["LanguageModel"]),
@@ -34,7 +36,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel"]),
         .target(name: "Figures", dependencies: ["CCairo"]),
         .target(name: "Workbench", dependencies: [
-            "CTC", "LanguageModel", "Audio", "Corpus", "NN", "Models", "Training", "Figures", "CReadline",
+            "CTC", "LanguageModel", "Audio", "Corpus", "NN", "Models", "Training", "Figures", "CReadline", "CInterrupt",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "trellis", dependencies: ["Workbench"]),

@@ -65,6 +65,38 @@ final class FrontEndTests: XCTestCase {
         XCTAssertEqual(failing.stdout.split(separator: "\n").count, 1, failing.stdout)
     }
 
+    /// SIGINT (Ctrl-C) stops the running command with status 130 and a plain "interrupted";
+    /// a command that polls the flag is never killed, however often Ctrl-C comes.
+    func testCtrlCStopsAPollingCommandWithoutKillingIt() throws {
+        let process = Process()
+        process.executableURL = try TrellisBinary.url()
+        process.arguments = ["-c", "version; sleep 60; version --json"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // The first line shows the handler is installed (it is, before any command runs).
+        var first = Data()
+        while !first.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first.append(chunk)
+        }
+        XCTAssertTrue(String(decoding: first, as: UTF8.self).hasPrefix("trellis "))
+        for _ in 0..<5 {
+            kill(process.processIdentifier, SIGINT)
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let rest = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationReason, .exit)
+        XCTAssertEqual(process.terminationStatus, Shell.interruptedStatus, stderr)
+        XCTAssertTrue(stderr.contains("interrupted"), stderr)
+        XCTAssertFalse(stderr.contains("quitting"), stderr)
+        XCTAssertFalse(rest.contains("{"), "the commands after the interrupted one must not run: \(rest)")
+    }
+
     func testQuitStopsTheRemainingCommands() throws {
         let result = try TrellisBinary.run([], stdin: "version\nquit\nnonsense\n")
         XCTAssertEqual(result.status, 0, result.stderr)
