@@ -91,4 +91,32 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertNotEqual(noModel.status, 0)
         XCTAssertTrue(noModel.stderr.contains("model load"), noModel.stderr)
     }
+
+    /// The plateau's two causes can be switched one at a time (docs/training.md's ablation); the run
+    /// folder records what was trained.
+    func testFeaturesAndHeadSwitchOneCauseAtATime() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try synthCorpus(dir)
+        let run = dir.appendingPathComponent("run")
+        let r = try TrellisBinary.run(["train", "--model", "lstm", "--data", data, "--out", run.path, "--epochs", "1",
+                                       "--features", "raw", "--head", "proj", "--rnn-dim", "32", "--cnn-layers", "1",
+                                       "--rnn-layers", "1", "--batch", "4"])  // proj_size 29 needs rnn_dim > 29
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("run.json"))) as? [String: Any]
+        let options = saved?["options"] as? [String: Any]
+        let model = options?["model"] as? [String: Any]
+        XCTAssertEqual(options?["log_mel"] as? Bool, false)
+        XCTAssertEqual(options?["normalize"] as? Bool, false)
+        XCTAssertEqual(model?["proj_size"] as? Int, 29)
+        XCTAssertEqual(model?["linear_classifier"] as? Bool, false)
+
+        let dnn = try TrellisBinary.run(["train", "--model", "dnn", "--data", data, "--out", dir.appendingPathComponent("d").path, "--head", "proj"])
+        XCTAssertNotEqual(dnn.status, 0)
+        XCTAssertTrue(dnn.stderr.contains("recurrent models"), dnn.stderr)
+        let bad = try TrellisBinary.run(["train", "--data", data, "--out", dir.appendingPathComponent("b").path, "--features", "mfcc"])
+        XCTAssertTrue(bad.stderr.contains("log or raw"), bad.stderr)
+        let resume = try TrellisBinary.run(["train", "--resume", run.path, "--head", "linear"])
+        XCTAssertTrue(resume.stderr.contains("--head cannot change"), resume.stderr)
+    }
 }

@@ -53,6 +53,10 @@ struct Train: WorkbenchCommand {
     var clip: Double?
     @Flag(name: .customLong("seed-faithful"), help: "The notebook's exact recipe: raw power mel, 29-wide LSTM projections, no clipping.")
     var seedFaithful = false
+    @Option(help: "Input features: log (normalised log-mel, the default) or raw (power mel, the notebook). One cause of the plateau: see docs/training.md.")
+    var features: String?
+    @Option(help: "Recurrent models' output: linear (a Linear classifier, the default) or proj (29-wide LSTM projections, the notebook). The other cause.")
+    var head: String?
     @Flag(name: .customLong("no-spec-augment"), help: "Train without SpecAugment.")
     var noSpecAugment = false
     @Flag(help: "Print the final summary as one JSON object.")
@@ -73,6 +77,19 @@ struct Train: WorkbenchCommand {
         if let rnnLayers { o.model.nRNNLayers = rnnLayers }
         if let clip { o.clipNorm = clip > 0 ? clip : nil }
         if noSpecAugment { o.specAugment = false }
+        switch features {
+        case nil: break
+        case "log": o.logMel = true; o.normalize = true
+        case "raw": o.logMel = false; o.normalize = false
+        case let other?: throw WorkbenchError("--features must be log or raw (got \(other))")
+        }
+        switch head {
+        case nil: break
+        case _ where kind == .dnn: throw WorkbenchError("--head applies to the recurrent models (lstm, bilstm); the DNN always ends in a Linear classifier")
+        case "linear": o.model.projSize = 0; o.model.linearClassifier = true
+        case "proj": o.model.projSize = o.model.nClass; o.model.linearClassifier = false
+        case let other?: throw WorkbenchError("--head must be linear or proj (got \(other))")
+        }
         o.maxMinutes = minutes
         if let e = o.validationError() { throw WorkbenchError(e) }
         return o
@@ -88,7 +105,8 @@ struct Train: WorkbenchCommand {
                 let fixed: [(String, Bool)] = [("--epochs", epochs != nil), ("--batch", batch != nil), ("--lr", lr != nil),
                                                ("--seed", seed != nil), ("--threads", threads != nil), ("--rnn-dim", rnnDim != nil),
                                                ("--cnn-layers", cnnLayers != nil), ("--rnn-layers", rnnLayers != nil), ("--clip", clip != nil),
-                                               ("--seed-faithful", seedFaithful), ("--no-spec-augment", noSpecAugment)]
+                                               ("--seed-faithful", seedFaithful), ("--no-spec-augment", noSpecAugment),
+                                               ("--features", features != nil), ("--head", head != nil)]
                 if let (name, _) = fixed.first(where: { $0.1 }) {
                     throw WorkbenchError("\(name) cannot change when resuming: the run continues with the options in \(resume)/run.json (only --data, --minutes and the evaluation's decoder options may be given)")
                 }
