@@ -24,7 +24,10 @@ private final class TerminalSession {
             throw XCTSkip("util-linux 'script' is not installed")
         }
         process.executableURL = script
-        process.arguments = ["-qec", binary.path, "/dev/null"]
+        // `script -c` runs the command through $SHELL. Without `exec` that shell stays in the terminal's
+        // foreground group and gets every Ctrl-C too: dash (Debian's /bin/sh, used when $SHELL is unset,
+        // as in CI) then dies of SIGINT once trellis exits, and `script -e` reports 130.
+        process.arguments = ["-qec", "exec '\(binary.path)'", "/dev/null"]
         var env = ProcessInfo.processInfo.environment
         env["TRELLIS_HISTORY"] = historyFile.path
         env["TERM"] = "xterm"
