@@ -1,11 +1,9 @@
 // GNU readline. Swift 6 rejects direct use of C global variables as not concurrency-safe, so
 // the few globals Trellis touches are reached through these inline accessors. (The SIGINT
 // handler and its flags live in the CInterrupt target, defined once.)
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <readline/readline.h>
 #include <readline/history.h>
 

@@ -19,9 +19,7 @@ import CInterrupt
 
 public enum Interrupt {
     /// True once the user pressed Ctrl-C since the shell started the current command.
-    public static var isRequested: Bool {
-        get { trellis_interrupt_requested() != 0 }
-    }
+    public static var isRequested: Bool { trellis_interrupt_requested() != 0 }
 
     /// Clears the flag (the shell does this before every command).
     public static func reset() { trellis_interrupt_reset() }
