@@ -1,4 +1,5 @@
 // The guided demo runs end to end on built-in data and tells a consistent story.
+import Figures
 import Foundation
 import XCTest
 
@@ -17,6 +18,13 @@ final class DemoTests: XCTestCase {
         XCTAssertNotNil(forward)
         XCTAssertEqual(forward, backward)
         XCTAssertTrue(result.stdout.contains("log p = -inf, because it is impossible"), result.stdout)
+        // The figures it lists are PNGs of the default size.
+        for (name, height) in [("probs.png", 600), ("alpha-log.png", 500), ("alignment.png", 500), ("alignment-log.png", 500), ("viterbi.png", 500)] {
+            XCTAssertTrue(result.stdout.contains(name), result.stdout)
+            let image = try PNGImage(path: dir.appendingPathComponent(name).path)
+            XCTAssertEqual(image.width, 1000, name)
+            XCTAssertEqual(image.height, height, name)
+        }
     }
 
     func testDemoRejectsTextOutsideTheAlphabet() throws {

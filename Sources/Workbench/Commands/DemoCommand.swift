@@ -29,6 +29,7 @@ struct Demo: WorkbenchCommand {
         DemoStep(title: "Decoding without the transcript", run: DemoSteps.decoding),
         DemoStep(title: "Where each letter sits: Viterbi alignment", run: DemoSteps.alignment),
         DemoStep(title: "When the transcript cannot fit", run: DemoSteps.impossible),
+        DemoStep(title: "Figures for a report", run: DemoSteps.figures),
     ]
 
     func validate() throws {
@@ -235,5 +236,26 @@ enum DemoSteps {
 
     static func format(_ value: Double) -> String {
         value == -.infinity ? "-inf" : value == .infinity ? "+inf" : String(format: "%.4f", value)
+    }
+}
+
+extension DemoSteps {
+    /// The walk's tables as PNG figures (the same panels as `plot probs|alpha|align|viterbi`).
+    static func figures(_ context: inout DemoContext, _ session: inout Session) throws {
+        let source = CTCPanelSource(matrix: try context.requireMatrix(), labels: context.labels, name: "", origin: "the demo")
+        let panels: [(CTCPanelKind, Bool, String, String)] = [
+            (.probs, false, "probs.png", "the made-up output, class by frame"),
+            (.alpha, true, "alpha-log.png", "the forward table, log α"),
+            (.align, false, "alignment.png", "the soft alignment (state posteriors)"),
+            (.align, true, "alignment-log.png", "the soft alignment on a log scale"),
+            (.viterbi, false, "viterbi.png", "the Viterbi path over the soft alignment"),
+        ]
+        for (kind, log, name, what) in panels {
+            let url = context.file(name)
+            Console.out("\(what.prefix(1).uppercased() + what.dropFirst()):")
+            try CTCPanels.write(CTCPanels.figure(try CTCPanels.heatmap(kind, log: log, source: source), kind: kind), to: url.path)
+            context.recordFile(url)
+        }
+        Console.out("The same figures come from the shell: `plot probs|alpha|beta|align|viterbi --out FILE` (.png, .svg, .pdf).")
     }
 }

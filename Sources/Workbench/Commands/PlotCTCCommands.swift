@@ -173,15 +173,22 @@ extension CTCPlotCommand {
     mutating func run(session: inout Session) throws {
         try CTCPanels.checkFormat(plot.out)
         let h = try CTCPanels.heatmap(Self.kind, log: plot.log, source: try .session(session.ctc), title: plot.title, floor: plot.floor)
-        let height = plot.height ?? (Self.kind == .probs ? 600 : 500)
-        var figure = Figure(width: plot.width, height: height, .heatmap(h))
-        if Self.kind == .probs {
+        try CTCPanels.write(CTCPanels.figure(h, kind: Self.kind, width: plot.width, height: plot.height), to: plot.out)
+    }
+}
+
+extension CTCPanels {
+    /// One panel as a figure: 500 high (600 for probs) unless given.
+    static func figure(_ h: Heatmap, kind: CTCPanelKind, width: Int = 1000, height: Int? = nil) -> Figure {
+        let height = height ?? (kind == .probs ? 600 : 500)
+        var figure = Figure(width: width, height: height, .heatmap(h))
+        if kind == .probs {
             // Text small enough that every one of the 29 class labels gets its own row (Figures thins them otherwise):
             // the automatic size (√(w·h)/40, 8…24), capped at about height/40.
-            let automatic = min(24, max(8, (Double(plot.width) * Double(height)).squareRoot() / 40))
+            let automatic = min(24, max(8, (Double(width) * Double(height)).squareRoot() / 40))
             figure.fontSize = max(8, min(automatic, Double(height) / 40))
         }
-        try CTCPanels.write(figure, to: plot.out)
+        return figure
     }
 }
 
