@@ -11,5 +11,5 @@
 //   PrefixBeamSearch.swift  the notebook's prefix beam search (Cell 20), log-space, trie of prefixes.
 //   WordLanguageModel.swift the small protocol beam search scores words through.
 //   ErrorRate.swift         Levenshtein-based WER/CER (corpus and per-utterance mean) and NIST `trn` files.
-//   RandomProbabilities.swift  the documented deterministic random matrix generator (SplitMix64).
+//   RandomProbabilities.swift  the documented deterministic random matrix generator (SplitMix64, from Base).
 // No I/O except `TrnWriter`.

@@ -1,6 +1,7 @@
 // Shared helpers for the CTC tests: fixture loading and brute-force oracles (enumerating all K^T paths).
 import Foundation
 import XCTest
+import Base
 @testable import CTC
 
 enum Fixture {

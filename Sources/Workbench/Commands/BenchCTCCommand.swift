@@ -2,6 +2,7 @@
 // 2 threads) run through Trellis, printed next to the PyTorch figures measured on this kind of machine.
 // The figures are copied into `Anchors` below so the repository never needs that folder at run time.
 import ArgumentParser
+import Base
 import CTC
 import Foundation
 import LanguageModel

@@ -3,6 +3,7 @@
 // `DemoContext`; to extend it, write a step function and append it to `Demo.steps`. Ctrl-C
 // stops the demo between steps (and long steps should poll `Interrupt.isRequested`).
 import ArgumentParser
+import Base
 import CTC
 import Foundation
 
