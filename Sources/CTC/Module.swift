@@ -10,6 +10,9 @@
 //   GreedyDecoder.swift     best-path decoding (collapse repeats, drop blanks).
 //   PrefixBeamSearch.swift  the notebook's prefix beam search (Cell 20), log-space, trie of prefixes.
 //   WordLanguageModel.swift the small protocol beam search scores words through.
-//   ErrorRate.swift         Levenshtein-based WER/CER (corpus and per-utterance mean) and NIST `trn` files.
+//   ErrorRate.swift         WER/CER counted as sclite counts them (corpus and the notebook's per-utterance
+//                           mean), their `--json` reply (`ErrorRateReply`), and writing NIST `trn` files.
+//   Transcripts.swift       reading transcript files (trn, LibriSpeech trans.txt, plain text) and pairing a
+//                           reference with a hypothesis file by utterance id, as sclite does.
 //   RandomProbabilities.swift  the documented deterministic random matrix generator (SplitMix64, from Base).
-// No I/O except `TrnWriter`.
+// No I/O except `TrnWriter` and the transcript reader.
