@@ -191,15 +191,15 @@ final class CTCCommandTests: XCTestCase {
         XCTAssertEqual(wer["substitutions"] as? Int, 2)
         XCTAssertEqual(wer["insertions"] as? Int, 1)
         XCTAssertEqual(wer["deletions"] as? Int, 0)
-        XCTAssertEqual(try XCTUnwrap(wer["corpus_rate"] as? Double), 3.0 / 5.0, accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(wer["mean_per_utterance_rate"] as? Double), (2.0 / 3.0 + 1.0 / 2.0) / 2, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(wer["rate"] as? Double), 3.0 / 5.0, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(wer["utterance_mean"] as? Double), (2.0 / 3.0 + 1.0 / 2.0) / 2, accuracy: 1e-12)
         // Characters: c→b (1 S) and " down" (5 I) of 11; "hello"→"helo" (1 D) of 11.
         let cer = try XCTUnwrap(json["cer"] as? [String: Any])
         XCTAssertEqual(cer["substitutions"] as? Int, 1)
         XCTAssertEqual(cer["insertions"] as? Int, 5)
         XCTAssertEqual(cer["deletions"] as? Int, 1)
-        XCTAssertEqual(try XCTUnwrap(cer["corpus_rate"] as? Double), 7.0 / 22.0, accuracy: 1e-12)
-        XCTAssertEqual(try String(contentsOfFile: prefix + ".ref.trn", encoding: .utf8), "the cat sat (utt0001)\nhello world (utt0002)\n")
-        XCTAssertEqual(try String(contentsOfFile: prefix + ".hyp.trn", encoding: .utf8), "the bat sat down (utt0001)\nhelo world (utt0002)\n")
+        XCTAssertEqual(try XCTUnwrap(cer["rate"] as? Double), 7.0 / 22.0, accuracy: 1e-12)
+        XCTAssertEqual(try String(contentsOfFile: prefix + ".ref.trn", encoding: .utf8), "the cat sat (utt_0001)\nhello world (utt_0002)\n")
+        XCTAssertEqual(try String(contentsOfFile: prefix + ".hyp.trn", encoding: .utf8), "the bat sat down (utt_0001)\nhelo world (utt_0002)\n")
     }
 }

@@ -212,15 +212,10 @@ struct Eval: WorkbenchCommand {
             try r.writeTrn(reference: URL(fileURLWithPath: trn + "/ref.trn"), hypothesis: URL(fileURLWithPath: trn + "/hyp.trn"))
         }
         if json {
-            Console.out(JSON.object([
-                ("checkpoint", .string(checkpoint)), ("utterances", .int(r.utterances)), ("loss", .number(r.loss)),
-                ("wer", .number(r.wer)), ("cer", .number(r.cer)),
-                ("wer_mean_per_utterance", r.words.meanPerUtteranceRate.map { .number($0) } ?? .null),
-                ("cer_mean_per_utterance", r.characters.meanPerUtteranceRate.map { .number($0) } ?? .null),
-                ("word_substitutions", .int(r.words.totals.substitutions)), ("word_deletions", .int(r.words.totals.deletions)),
-                ("word_insertions", .int(r.words.totals.insertions)), ("reference_words", .int(r.words.totals.referenceLength)),
-                ("infeasible", .int(r.infeasible)), ("decoder", .string(decoder.name)), ("seconds", .number(r.seconds)),
-            ]).text)
+            struct Reply: Encodable { var checkpoint: String; var utterances: Int; var loss: Double?; var infeasible: Int; var decoder: String; var seconds: Double }
+            let fields = Reply(checkpoint: checkpoint, utterances: r.utterances, loss: r.loss.isFinite ? r.loss : nil,
+                               infeasible: r.infeasible, decoder: decoder.name, seconds: r.seconds)
+            Console.out(try jsonText(ReplyWithErrorRates(fields: fields, errorRates: ErrorRateReply(words: r.words, characters: r.characters))))
             return
         }
         Console.out("\(r.utterances) utterances, \(String(format: "%.2f", r.audioSeconds / 60)) min of audio, \(decoder.name) decoding, \(String(format: "%.1f", r.seconds)) s")

@@ -1,75 +1,129 @@
-// `wer`: word and character error rates of hypothesis lines against reference lines (one utterance
-// per line), with substitutions/deletions/insertions, both the corpus rate (sclite's Σerrors/Σwords)
-// and the mean of per-utterance rates (the notebook's average), and optional sclite `trn` files.
+// `wer`: word and character error rates of a hypothesis transcript file against a reference file, counted
+// and paired as NIST sclite counts and pairs them (CTC's `TranscriptPairs` and `ErrorRate`), with the corpus
+// rate and the notebook's mean of per-utterance rates, the reference ids left unscored, and optional sclite
+// `trn` files. Also the pieces `eval` shares: the WER/CER text lines and the `--json` error-rate reply.
 import ArgumentParser
 import CTC
 import Foundation
 
+extension TranscriptFormat: ExpressibleByArgument {}
+
 struct WER: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "wer",
-        abstract: "WER and CER of a hypothesis file against a reference file (one utterance per line)."
+        abstract: "WER and CER of a hypothesis file against a reference file, counted as sclite counts them.",
+        discussion: """
+            Formats: trn (`text (utterance-id)`, as sclite reads it and `--trn-out` and `eval --trn` write it), \
+            LibriSpeech trans.txt (`UTTERANCE-ID TEXT`) and plain text (one utterance per line). The format is \
+            detected (trn when the first line ends in `(id)`; trans for a *.trans.txt name or LibriSpeech ids; \
+            otherwise text) unless --format forces it for both files. LF and CRLF line ends are read alike.
+
+            Pairing, as `sclite -r REF trn -h HYP trn -i rm`: files with ids pair by id in any order. A reference \
+            id with no hypothesis is left out of the scores (not counted as deletions) and listed as unpaired; a \
+            hypothesis id with no reference, or an id twice in one file, is an error (sclite stops there too). \
+            Plain-text files pair by line. A file with ids cannot be paired with one without.
+
+            Counting, as sclite: the alignment of least weight (substitution 4, insertion and deletion 3), \
+            which can count more errors than the fewest edits; words and characters compare case-insensitively; \
+            CER counts the space between words. The corpus rate is Σerrors / Σreference length (sclite's Err); \
+            the mean per utterance is the notebook's average of per-utterance Levenshtein rates.
+            """
     )
 
-    @Option(help: "Reference transcripts, one per line.", completion: .file())
+    @Option(help: "Reference transcripts (trn, trans.txt or plain text).", completion: .file())
     var ref: String
 
-    @Option(help: "Hypotheses, one per line, in the same order.", completion: .file())
+    @Option(help: "Hypotheses, in the same format family: ids in any order, or plain text in the same order.", completion: .file())
     var hyp: String
 
-    @Option(help: "Also write PREFIX.ref.trn and PREFIX.hyp.trn for sclite (ids utt0001, ...).", completion: .file())
+    @Option(help: "Read both files in this format instead of detecting it.")
+    var format: TranscriptFormat?
+
+    @Option(help: "Also write the scored pairs to PREFIX.ref.trn and PREFIX.hyp.trn for sclite (plain-text lines get ids utt_0001, ...).",
+            completion: .file())
     var trnOut: String?
 
     @Flag(help: "Print one JSON object.")
     var json = false
 
     mutating func run(session: inout Session) throws {
-        let refs = try lines(ref), hyps = try lines(hyp)
-        guard refs.count == hyps.count else {
-            throw WorkbenchError("\(ref) has \(refs.count) lines but \(hyp) has \(hyps.count): one utterance per line in both")
-        }
-        let words: ErrorRateReport, chars: ErrorRateReport
+        let pairs: TranscriptPairs, words: ErrorRateReport, chars: ErrorRateReport
         do {
-            words = try ErrorRate.wordErrorRate(references: refs, hypotheses: hyps)
-            chars = try ErrorRate.characterErrorRate(references: refs, hypotheses: hyps)
+            pairs = try TranscriptPairs.read(reference: ref, hypothesis: hyp, format: format)
+            words = try ErrorRate.wordErrorRate(references: pairs.references, hypotheses: pairs.hypotheses)
+            chars = try ErrorRate.characterErrorRate(references: pairs.references, hypotheses: pairs.hypotheses)
         } catch { throw WorkbenchError("\(error)") }
-        if let trnOut {
-            let ids = (0..<refs.count).map { String(format: "utt%04d", $0 + 1) }
+        let trnFiles = trnOut.map { [$0 + ".ref.trn", $0 + ".hyp.trn"] }
+        if let trnFiles {
             do {
-                try TrnWriter.write(Array(zip(ids, refs)).map { (id: $0.0, text: $0.1) }, to: URL(fileURLWithPath: trnOut + ".ref.trn"))
-                try TrnWriter.write(Array(zip(ids, hyps)).map { (id: $0.0, text: $0.1) }, to: URL(fileURLWithPath: trnOut + ".hyp.trn"))
+                try TrnWriter.write(zip(pairs.trnIDs, pairs.references).map { (id: $0, text: $1) }, to: URL(fileURLWithPath: trnFiles[0]))
+                try TrnWriter.write(zip(pairs.trnIDs, pairs.hypotheses).map { (id: $0, text: $1) }, to: URL(fileURLWithPath: trnFiles[1]))
             } catch { throw WorkbenchError("cannot write the trn files: \(error)") }
         }
         if json {
-            func report(_ r: ErrorRateReport) -> JSON {
-                .object([
-                    ("corpus_rate", r.corpusRate.map { .number($0) } ?? .null),
-                    ("mean_per_utterance_rate", r.meanPerUtteranceRate.map { .number($0) } ?? .null),
-                    ("substitutions", .int(r.totals.substitutions)), ("deletions", .int(r.totals.deletions)),
-                    ("insertions", .int(r.totals.insertions)), ("reference_length", .int(r.totals.referenceLength)),
-                ])
-            }
-            Console.out(JSON.object([
-                ("utterances", .int(refs.count)),
-                ("wer", report(words)), ("cer", report(chars)),
-                ("trn", trnOut.map { .array([.string($0 + ".ref.trn"), .string($0 + ".hyp.trn")]) } ?? .null),
-            ]).text)
+            let reply = Reply(reference: .init(pairs.reference), hypothesis: .init(pairs.hypothesis),
+                              utterances: pairs.pairs.count, unpairedReferenceIDs: pairs.unpairedReferenceIDs, trn: trnFiles)
+            Console.out(try jsonText(ReplyWithErrorRates(fields: reply, errorRates: ErrorRateReply(words: words, characters: chars))))
             return
         }
-        Console.out("\(refs.count) utterances")
+        func describe(_ f: TranscriptFile) -> String { "\(f.name) (\(f.format.rawValue), \(f.utterances.count) utterances)" }
+        Console.out("\(pairs.pairs.count) utterances scored: \(describe(pairs.reference)) against \(describe(pairs.hypothesis))")
         for line in errorRateLines(words: words, characters: chars) { Console.out(line) }
-        if let trnOut { Console.out("wrote \(trnOut).ref.trn and \(trnOut).hyp.trn (sclite -r \(trnOut).ref.trn -h \(trnOut).hyp.trn -i rm)") }
+        let unpaired = pairs.unpairedReferenceIDs
+        if !unpaired.isEmpty {
+            Console.out("unpaired: \(unpaired.count) reference utterance(s) have no hypothesis and are not scored (as sclite): "
+                + unpaired.prefix(10).joined(separator: ", ") + (unpaired.count > 10 ? ", ..." : ""))
+        }
+        if let trnFiles {
+            Console.out("wrote \(trnFiles[0]) and \(trnFiles[1]) (sctk sclite -r \(trnFiles[0]) trn -h \(trnFiles[1]) trn -i rm)")
+        }
     }
 
-    private func lines(_ path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw WorkbenchError("cannot read \(path): no such file or not readable")
+    /// `wer --json`'s own keys; `wer` and `cer` come from `ErrorRateReply`.
+    struct Reply: Encodable {
+        struct File: Encodable {
+            var file: String
+            var format: TranscriptFormat
+            var utterances: Int
+            init(_ f: TranscriptFile) { file = f.name; format = f.format; utterances = f.utterances.count }
         }
-        var text = String(decoding: data, as: UTF8.self)
-        if let last = text.last, last.isNewline { text.removeLast() }   // the final line's newline ("\r\n" is one Character)
-        if text.isEmpty { return [] }
-        return text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).map(String.init)
+        var reference: File
+        var hypothesis: File
+        /// Scored (paired) utterances.
+        var utterances: Int
+        var unpairedReferenceIDs: [String]
+        var trn: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case reference, hypothesis, utterances, unpairedReferenceIDs = "unpaired_reference_ids", trn
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(reference, forKey: .reference); try c.encode(hypothesis, forKey: .hypothesis)
+            try c.encode(utterances, forKey: .utterances); try c.encode(unpairedReferenceIDs, forKey: .unpairedReferenceIDs)
+            try c.encode(trn, forKey: .trn)   // null without --trn-out
+        }
     }
+}
+
+/// A command's `--json` reply with the `wer` and `cer` objects of `ErrorRateReply` beside its own keys (`wer` and
+/// `eval` both), so the two objects are declared once.
+struct ReplyWithErrorRates<Fields: Encodable>: Encodable {
+    var fields: Fields
+    var errorRates: ErrorRateReply
+    func encode(to encoder: Encoder) throws {
+        try fields.encode(to: encoder)
+        try errorRates.encode(to: encoder)   // the same keyed container: one flat object
+    }
+}
+
+/// An Encodable reply as one line of JSON. Keys are sorted: JSONEncoder does not keep the declaration order, and
+/// a stable order lets a person diff two replies.
+func jsonText<T: Encodable>(_ reply: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    do { return String(decoding: try encoder.encode(reply), as: UTF8.self) }
+    catch { throw WorkbenchError("cannot write the JSON reply: \(error)") }
 }
 
 /// The WER and CER lines `wer` and `eval` print: the corpus rate (as sclite), the notebook's mean of per-utterance
