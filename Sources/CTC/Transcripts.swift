@@ -103,27 +103,23 @@ public struct TranscriptFile: Sendable, Equatable {
         var seen: [String: Int] = [:]
         for (i, line) in Self.lines(contents).enumerated() {
             let n = i + 1
-            var u: Transcript
+            let u: Transcript
             switch self.format {
             case .text:
                 u = Transcript(id: nil, text: String(line), line: n)
             case .trn, .trans:
                 if TranscriptFormat.isBlank(line) { continue }
+                let id: String, text: String
                 do throws(LineProblem) {
-                    let (id, text) = try self.format == .trn ? Self.splitTrn(line) : Self.splitTrans(line)
-                    u = Transcript(id: id, text: text, line: n)
+                    (id, text) = try self.format == .trn ? Self.splitTrn(line) : Self.splitTrans(line)
                 } catch { throw .badLine(file: name, line: n, reason: error.reason) }
-                if let first = seen[u.id!] { throw .duplicateID(file: name, id: u.id!, firstLine: first, line: n) }
-                seen[u.id!] = n
+                if let first = seen[id] { throw .duplicateID(file: name, id: id, firstLine: first, line: n) }
+                seen[id] = n
+                u = Transcript(id: id, text: text, line: n)
             }
             if let why = Self.markup(in: u.text) { throw .badLine(file: name, line: n, reason: why) }
             utterances.append(u)
         }
-    }
-
-    /// Reads the file at `path`.
-    public static func read(path: String, format: TranscriptFormat? = nil) throws(TranscriptError) -> TranscriptFile {
-        try TranscriptFile(name: path, contents: contents(of: path), format: format)
     }
 
     static func contents(of path: String) throws(TranscriptError) -> String {
@@ -211,7 +207,7 @@ public struct TranscriptPairs: Sendable, Equatable {
             }
             pairs = zip(reference.utterances, hypothesis.utterances).map { Pair(id: nil, reference: $0.text, hypothesis: $1.text) }
             unpairedReferenceIDs = []
-        case (true, true):
+        case (true, true):   // every utterance of these formats has an id
             var hyps: [String: String] = [:]
             for u in hypothesis.utterances { hyps[u.id!] = u.text }
             let refIDs = Set(reference.utterances.map { $0.id! })
