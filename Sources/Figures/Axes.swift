@@ -192,8 +192,10 @@ struct Axes {
             canvas.text(l.y.title, x: x, y: p.midY, h: .center, v: .bottom, rotation: -Double.pi / 2)
         }
         canvas.font(size: s.titleFont)
-        for (i, line) in l.titleLines.reversed().enumerated() {
-            canvas.text(line, x: p.midX, y: p.y - 0.6 * s.titleFont - Double(i) * canvas.lineHeight, h: .center, v: .bottom)
+        let lines = l.titleLines
+        for (i, line) in lines.enumerated() {
+            let y = p.y - 0.6 * s.titleFont - Double(lines.count - 1 - i) * canvas.lineHeight
+            canvas.text(line, x: p.midX, y: y, h: .center, v: .bottom)
         }
     }
 

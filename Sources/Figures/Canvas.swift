@@ -265,6 +265,31 @@ struct Canvas {
     /// Paints a (columns × rows) grid of opaque pixels into `rect`, each cell a flat block (nearest filter,
     /// like imshow(interpolation='nearest')). `pixels` is row-major, top row first.
     func image(pixels: [UInt32], columns: Int, rows: Int, into rect: Rect) {
+        // SVG viewers (browsers, librsvg) smooth a scaled image whatever cairo asked for, blurring every cell into
+        // its neighbours; cells already several pixels wide in the file blur only at their edges.
+        if textRuns != nil, let (fx, fy) = Canvas.blockFactors(columns: columns, rows: rows, into: rect), fx * fy > 1 {
+            var big = [UInt32](repeating: 0, count: columns * fx * rows * fy)
+            for r in 0..<(rows * fy) {
+                for c in 0..<(columns * fx) { big[r * columns * fx + c] = pixels[(r / fy) * columns + c / fx] }
+            }
+            return paint(pixels: big, columns: columns * fx, rows: rows * fy, into: rect)
+        }
+        paint(pixels: pixels, columns: columns, rows: rows, into: rect)
+    }
+
+    /// How many times to repeat each cell across and down so it is about 8 device units wide and high (at most
+    /// 4 million pixels in all); nil for an empty grid.
+    static func blockFactors(columns: Int, rows: Int, into rect: Rect) -> (Int, Int)? {
+        guard columns > 0, rows > 0 else { return nil }
+        var fx = max(1, min(8, Int((rect.width / Double(columns)).rounded(.up))))
+        var fy = max(1, min(8, Int((rect.height / Double(rows)).rounded(.up))))
+        while columns * fx * rows * fy > 4_000_000 && fx * fy > 1 {
+            if fx >= fy { fx -= 1 } else { fy -= 1 }
+        }
+        return (fx, fy)
+    }
+
+    private func paint(pixels: [UInt32], columns: Int, rows: Int, into rect: Rect) {
         guard columns > 0, rows > 0, let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(columns), Int32(rows)) else { return }
         defer { cairo_surface_destroy(surface) }
         cairo_surface_flush(surface)

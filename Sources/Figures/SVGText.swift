@@ -4,6 +4,8 @@
 // hands its text to a `TextRuns` collector during an SVG render (cairo still measures it, so the layout is the
 // same as in PNG and PDF), and the runs are written as <text> elements in DejaVu Sans on top of cairo's drawing.
 // A viewer without DejaVu Sans substitutes a sans-serif font; the anchors (start, middle, end) keep labels in place.
+// The same pass asks viewers to scale the embedded images (heatmap cells, colorbars) without smoothing, as cairo
+// draws them (nearest filter): otherwise a browser or librsvg blurs every cell into its neighbours.
 
 /// One piece of text as the canvas would have drawn it: anchored at (x, y) in device units, rotated about that
 /// point by `rotation` radians, its baseline `baselineShift` below the anchor (in the rotated frame).
@@ -26,8 +28,10 @@ final class TextRuns {
 }
 
 enum SVGText {
-    /// `svg` (cairo's document) with `runs` added as a group of <text> elements just before the closing </svg>.
-    static func insert(_ runs: [TextRun], into svg: String) -> String {
+    /// `svg` (cairo's document) with `runs` added as a group of <text> elements just before the closing </svg>,
+    /// and its images marked to be scaled without smoothing.
+    static func insert(_ runs: [TextRun], into cairoSVG: String) -> String {
+        let svg = cairoSVG.replacingOccurrences(of: "<image ", with: "<image style=\"\(crispImages)\" ")
         guard !runs.isEmpty, let end = svg.range(of: "</svg>", options: .backwards) else { return svg }
         var group = "<g id=\"text\" font-family=\"DejaVu Sans, Bitstream Vera Sans, sans-serif\">\n"
         for r in runs { group += element(r) + "\n" }
@@ -36,6 +40,10 @@ enum SVGText {
         out.insert(contentsOf: group, at: end.lowerBound)
         return out
     }
+
+    /// CSS for blocky image scaling: `pixelated` (browsers) after `optimizeSpeed` (SVG 1.1, librsvg), so a viewer
+    /// that does not know the second keeps the first.
+    static let crispImages = "image-rendering:optimizeSpeed;image-rendering:pixelated"
 
     static func element(_ r: TextRun) -> String {
         let anchor = r.anchor == .left ? "start" : r.anchor == .center ? "middle" : "end"

@@ -25,10 +25,13 @@ struct Style {
     init(base: Double) { self.base = base }
 
     /// The size a panel of `width` × `height` device units gets when the caller did not choose one.
-    /// Grows with the panel without a fixed ceiling (so a bigger --width/--height gives bigger text), but never
-    /// above a twelfth of the panel's short side, so a long thin strip keeps room for its data.
+    /// Grows with the panel without a fixed ceiling (so a bigger --width/--height gives bigger text). A panel
+    /// taller than it is wide counts as square and one wider than three times its height as 3:1: a tall figure is
+    /// tall to give rows room, a long strip to give time room, not to get bigger letters. Never above a twelfth of
+    /// the panel's short side, so a thin strip keeps room for its data.
     static func automatic(panelWidth: Double, panelHeight: Double) -> Style {
-        let b = (panelWidth * panelHeight).squareRoot() / 40
+        let w = min(panelWidth, 3 * panelHeight), h = min(panelHeight, panelWidth)
+        let b = (w * h).squareRoot() / 40
         return Style(base: max(8, min(b, min(panelWidth, panelHeight) / 12)))
     }
 }
