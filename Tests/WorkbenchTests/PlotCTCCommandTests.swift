@@ -152,25 +152,26 @@ final class PlotCTCCommandTests: XCTestCase {
 
     func testTheNewOptionsExplainTheirMistakes() throws {
         let setup = #"probs random 400 --seed 1; text "the cat"; "#
+        // (KIND and options, what the message says); every command writes x.png.
         let cases: [(String, String)] = [
-            ("plot align --frames 300:500 --out \(path("x.png"))", "the matrix has 400"),
-            ("plot align --frames 20:10 --out \(path("x.png"))", "A must be smaller than B"),
-            ("plot align --frames ten:20 --out \(path("x.png"))", "not a whole number"),
-            ("plot align --frames 10 --out \(path("x.png"))", "expected A:B"),
-            ("plot align --frames=-5:10 --out \(path("x.png"))", "count from 0"),
-            ("plot align --labels 5:8 --out \(path("x.png"))", "the transcript has 7"),
-            ("plot probs --labels 0:2 --out \(path("x.png"))", "use --frames"),
-            ("plot align --x-unit seconds --out \(path("x.png"))", "--hop SAMPLES"),
-            ("plot align --x-unit minutes --out \(path("x.png"))", "minutes"),
-            ("plot align --hop 200 --out \(path("x.png"))", "--x-unit seconds"),
-            ("plot align --x-unit seconds --hop 0 --out \(path("x.png"))", "--hop must be at least 1"),
-            ("plot align --dpi 0 --out \(path("x.png"))", "--dpi must be"),
-            ("plot grid --x-unit seconds --out \(path("x.png")) align", "--hop SAMPLES"),
+            ("align --frames 300:500", "the matrix has 400"),
+            ("align --frames 20:10", "A must be smaller than B"),
+            ("align --frames ten:20", "not a whole number"),
+            ("align --frames 10", "expected A:B"),
+            ("align --frames=-5:10", "count from 0"),
+            ("align --labels 5:8", "the transcript has 7"),
+            ("probs --labels 0:2", "use --frames"),
+            ("align --x-unit seconds", "--hop SAMPLES"),
+            ("align --x-unit minutes", "minutes"),
+            ("align --hop 200", "--x-unit seconds"),
+            ("align --x-unit seconds --hop 0", "--hop must be at least 1"),
+            ("align --dpi 0", "--dpi must be"),
+            ("grid --x-unit seconds align", "--hop SAMPLES"),
         ]
-        for (command, message) in cases {
-            let r = try TrellisBinary.run(["-c", setup + command])
-            XCTAssertNotEqual(r.status, 0, command)
-            XCTAssertTrue(r.stderr.contains("error") && r.stderr.contains(message), "\(command)\n\(r.stderr)")
+        for (arguments, message) in cases {
+            let r = try TrellisBinary.run(["-c", setup + "plot \(arguments) --out \(path("x.png"))"])
+            XCTAssertNotEqual(r.status, 0, arguments)
+            XCTAssertTrue(r.stderr.contains("error") && r.stderr.contains(message), "\(arguments)\n\(r.stderr)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.png")))
     }

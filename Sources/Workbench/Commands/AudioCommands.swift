@@ -253,7 +253,7 @@ struct AudioPlotOptions: ParsableArguments {
 
     func write(_ panel: Panel) throws {
         var figure = Figure(width: width, height: height, panel)
-        figure.dpi = png.dpi
+        figure.dpi = Double(png.dpi)
         do { try figure.write(to: out) } catch { throw WorkbenchError("\(error)") }
         Console.out("wrote \(out)")
     }

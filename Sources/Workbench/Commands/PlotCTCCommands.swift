@@ -299,7 +299,7 @@ extension CTCPlotCommand {
         let source = try CTCPanelSource.session(session.ctc)
         let view = try CTCView(plot.view, source: source, known: session.ctc.secondsPerFrame, labelsOnProbsIsError: true)
         let h = try CTCPanels.heatmap(Self.kind, log: plot.log, source: source, title: plot.title, floor: plot.floor, view: view)
-        try CTCPanels.write(CTCPanels.figure(h, width: plot.width, height: plot.height, dpi: plot.png.dpi), to: plot.out)
+        try CTCPanels.write(CTCPanels.figure(h, width: plot.width, height: plot.height, dpi: Double(plot.png.dpi)), to: plot.out)
     }
 }
 
@@ -516,7 +516,7 @@ struct PlotGrid: WorkbenchCommand {
         let rows = (drawn.count + columns - 1) / columns
         var figure = Figure(width: width ?? min(20_000, 700 * columns), height: height ?? min(20_000, 420 * rows),
                             rows: rows, columns: columns, panels: drawn, title: title ?? "")
-        figure.dpi = png.dpi
+        figure.dpi = Double(png.dpi)
         try CTCPanels.write(height == nil ? figure.growingToFitRowLabels() : figure, to: out)
     }
 }

@@ -25,9 +25,9 @@ public struct Plot: ParsableCommand {
 /// What every plot's PNG file says about itself.
 struct PNGResolutionOption: ParsableArguments {
     @Option(help: "Dots per inch written into a PNG (its pHYs chunk): W pixels print W/N inches wide.")
-    var dpi: Double = 100
+    var dpi: Int = 100
 
     func validate() throws {
-        guard dpi.isFinite, dpi >= 1, dpi <= 100_000 else { throw ValidationError("--dpi must be between 1 and 100000 (got \(dpi))") }
+        guard (1...100_000).contains(dpi) else { throw ValidationError("--dpi must be between 1 and 100000 (got \(dpi))") }
     }
 }
