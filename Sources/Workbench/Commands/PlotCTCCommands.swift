@@ -169,7 +169,8 @@ enum CTCPanels {
         } catch let e as FigureError {
             throw WorkbenchError("\(e)")
         }
-        h.title = title ?? defaultTitle(kind, log: log, source: source, labels: labelWindow, frames: view.frames == nil ? nil : h.firstColumn..<(h.firstColumn + h.columns))
+        let frameWindow = view.frames == nil ? nil : h.firstColumn..<(h.firstColumn + h.columns)
+        h.title = title ?? defaultTitle(kind, log: log, source: source, labels: labelWindow, frames: frameWindow)
         return h
     }
 
