@@ -1,5 +1,6 @@
 // Axes: the frame every panel kind shares — layout of title, axis titles and tick labels around a plot
 // rectangle (a "tight layout" computed from real text extents), the data→device mapping, spines and ticks.
+// A title wider than the plot wraps onto more lines instead of running off the figure.
 import Foundation
 
 /// How an axis chooses its ticks once its length in pixels is known.
@@ -8,8 +9,9 @@ enum TickRule {
     case numeric(integerOnly: Bool)
     /// Powers of ten (log axes).
     case logarithmic
-    /// One label per item at positions 0, 1, 2, …; thinned to every k-th when they would overlap.
-    case categorical([String])
+    /// One label per item at positions first, first + 1, …; when they would overlap, the `minor` items' labels
+    /// go first (a trellis's blanks), then the others are thinned (see `Ticks.categorical`).
+    case categorical([String], minor: Set<Int> = [], first: Int = 0)
     /// Ticks at explicit positions (e.g. bin edges), thinned when they would overlap.
     case explicit([Tick])
     case none
@@ -37,6 +39,8 @@ struct AxisModel {
 /// The result of laying out one panel: where the data goes and which ticks are shown.
 struct AxesLayout {
     var plot: Rect
+    /// The panel title, wrapped to the plot's width.
+    var titleLines: [String] = []
     var xTicks: [Tick]
     var yTicks: [Tick]
     var x: AxisModel
@@ -57,16 +61,30 @@ struct Axes {
 
     /// Lays out the panel inside `cell`; `rightReserve(plotHeight)` is the width a colorbar needs.
     func layout(in cell: Rect, canvas: Canvas, rightReserve: (Double) -> Double = { _ in 0 }) -> AxesLayout {
+        // The title wraps to the plot's width, which depends on the tick labels beside a plot whose height
+        // depends on the title: start with one line and redo until the line count settles (twice in practice).
+        var lines = title.isEmpty ? [] : [title]
+        var result = layout(in: cell, canvas: canvas, titleLines: lines, rightReserve: rightReserve)
+        for _ in 0..<3 where !title.isEmpty {
+            canvas.font(size: style.titleFont)
+            let wrapped = canvas.wrap(title, width: result.plot.width)
+            if wrapped == lines { break }
+            lines = wrapped
+            result = layout(in: cell, canvas: canvas, titleLines: lines, rightReserve: rightReserve)
+        }
+        return result
+    }
+
+    private func layout(in cell: Rect, canvas: Canvas, titleLines: [String], rightReserve: (Double) -> Double) -> AxesLayout {
         let s = style
         let area = cell.inset(left: s.outerPad, top: s.outerPad, right: s.outerPad, bottom: s.outerPad)
         canvas.font(size: s.titleFont)
-        let titleBlock = title.isEmpty ? s.tickFont * 0.6 : canvas.fontExtents().ascent + canvas.fontExtents().descent + 0.6 * s.titleFont
+        let titleBlock = titleLines.isEmpty ? s.tickFont * 0.6 : Double(titleLines.count) * canvas.lineHeight + 0.6 * s.titleFont
         canvas.font(size: s.tickFont)
         let tickText = canvas.fontExtents()
         let xTickBlock = hasTicks(x) ? s.tickLength + s.tickPad + tickText.ascent + tickText.descent : 0
         canvas.font(size: s.labelFont)
-        let labelText = canvas.fontExtents()
-        let labelHeight = labelText.ascent + labelText.descent
+        let labelHeight = canvas.lineHeight
         let xTitleBlock = x.title.isEmpty ? 0 : s.labelPad + labelHeight
         let top = titleBlock
         let bottom = xTickBlock + xTitleBlock
@@ -83,7 +101,7 @@ struct Axes {
         var plot = Rect(x: area.x + left, y: area.y + top, width: plotWidth, height: plotHeight).snapped
         plot.width = max(1, plot.width)
         let xTicks = ticks(for: x, length: plot.width, vertical: false, canvas: canvas)
-        return AxesLayout(plot: plot, xTicks: xTicks, yTicks: yTicks, x: x, y: y)
+        return AxesLayout(plot: plot, titleLines: titleLines, xTicks: xTicks, yTicks: yTicks, x: x, y: y)
     }
 
     private func hasTicks(_ a: AxisModel) -> Bool {
@@ -94,7 +112,7 @@ struct Axes {
     /// Ticks that fit in `length` device units without overlapping labels.
     func ticks(for axis: AxisModel, length: Double, vertical: Bool, canvas: Canvas) -> [Tick] {
         canvas.font(size: style.tickFont)
-        let lineHeight = style.tickFont * 1.25
+        let lineHeight = style.tickLineHeight
         let lo = min(axis.lo, axis.hi), hi = max(axis.lo, axis.hi)
         switch axis.rule {
         case .none:
@@ -104,8 +122,10 @@ struct Axes {
             return Ticks.logarithmic(from: lo, to: hi, maxTicks: maxTicks)
         case .numeric(let integerOnly):
             // Start dense, then widen the 1-2-5 step until neighbouring labels keep a gap.
+            // At most about ten intervals however long the axis, like matplotlib's MaxNLocator: a colorbar as tall
+            // as a 200-row trellis needs no tick every 0.02.
             let minSpacing = vertical ? lineHeight * 2.2 : style.tickFont * 3
-            var step = Ticks.niceStep(span: hi - lo, maxTicks: max(1, Int(length / minSpacing)))
+            var step = Ticks.niceStep(span: hi - lo, maxTicks: min(10, max(1, Int(length / minSpacing))))
             if integerOnly { step = max(1, step) }
             for _ in 0..<12 {
                 let ts = Ticks.linear(from: lo, to: hi, step: step)
@@ -115,10 +135,11 @@ struct Axes {
                 step = Ticks.nextStep(after: step)
             }
             return Ticks.linear(from: lo, to: hi, step: step)
-        case .categorical(let labels):
+        case .categorical(let labels, let minor, let first):
             let perItem = length / max(1, abs(axis.hi - axis.lo))
             let extent = vertical ? lineHeight : (labels.map { canvas.width($0) }.max() ?? 0) + style.tickFont * 0.8
-            return Ticks.categorical(labels, pixelsPerItem: perItem, labelExtent: extent)
+            return Ticks.categorical(labels, pixelsPerItem: perItem, labelExtent: extent, minor: minor)
+                .map { Tick($0.value + Double(first), $0.label) }
         case .explicit(let all):
             guard all.count > 1 else { return all }
             let perItem = length * abs(all[1].value - all[0].value) / max(1e-300, hi - lo)
@@ -170,9 +191,11 @@ struct Axes {
             canvas.font(size: s.labelFont)
             canvas.text(l.y.title, x: x, y: p.midY, h: .center, v: .bottom, rotation: -Double.pi / 2)
         }
-        if !title.isEmpty {
-            canvas.font(size: s.titleFont)
-            canvas.text(title, x: p.midX, y: p.y - 0.6 * s.titleFont, h: .center, v: .bottom)
+        canvas.font(size: s.titleFont)
+        let lines = l.titleLines
+        for (i, line) in lines.enumerated() {
+            let y = p.y - 0.6 * s.titleFont - Double(lines.count - 1 - i) * canvas.lineHeight
+            canvas.text(line, x: p.midX, y: y, h: .center, v: .bottom)
         }
     }
 

@@ -1,5 +1,7 @@
 // Canvas: the few cairo calls the panels need (text in DejaVu Sans, lines, rectangles, images), in
 // device units (pixels for PNG, points for SVG/PDF). One Canvas wraps one cairo context for one render.
+// Text is always measured with cairo; for SVG it is handed to a `TextRuns` collector instead of being drawn,
+// because cairo's SVG surface would write every glyph as an outline (see SVGText.swift).
 import CCairo
 import Foundation
 
@@ -27,6 +29,19 @@ struct Rect: Equatable {
 struct Canvas {
     static let fontFamily = "DejaVu Sans"
     let cr: OpaquePointer
+    /// Where text goes instead of cairo (SVG output); nil draws it with cairo.
+    var textRuns: TextRuns? = nil
+
+    /// A canvas that only measures text (a 1×1 image surface), for layout done before the real render.
+    static func measuring<T>(_ body: (Canvas) -> T) -> T {
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1)
+        let cr = cairo_create(surface)!
+        defer {
+            cairo_destroy(cr)
+            cairo_surface_destroy(surface)
+        }
+        return body(Canvas(cr: cr))
+    }
 
     // MARK: state
 
@@ -126,15 +141,69 @@ struct Canvas {
     func text(_ s: String, x: Double, y: Double, h: HAlign, v: VAlign, color: RGB = .ink, rotation: Double = 0) {
         guard !s.isEmpty else { return }
         let w = width(s)
+        let dx: Double = h == .left ? 0 : h == .center ? -w / 2 : -w
+        let dy = v == .center && !s.contains(where: { $0.isLetter || $0.isNumber }) ? inkCentre(s) : baselineOffset(v)
+        if let textRuns {
+            var ox = x, oy = y
+            cairo_user_to_device(cr, &ox, &oy)
+            textRuns.append(TextRun(text: s, x: ox, y: oy, anchor: h, baselineShift: dy, size: currentFontSize,
+                                    bold: isBold, color: color, rotation: rotation))
+            return
+        }
         save()
         cairo_translate(cr, x, y)
         if rotation != 0 { cairo_rotate(cr, rotation) }
-        let dx: Double = h == .left ? 0 : h == .center ? -w / 2 : -w
-        let dy = baselineOffset(v)
         setColor(color)
         cairo_move_to(cr, dx, dy)
         cairo_show_text(cr, s)
         restore()
+    }
+
+    /// `s` broken at spaces into lines no wider than `width` in the current font (the space where a line breaks
+    /// is dropped); a word wider than `width` on its own is split between characters.
+    func wrap(_ s: String, width: Double) -> [String] {
+        guard !s.isEmpty else { return [] }
+        var lines: [String] = []
+        var line = ""
+        for word in s.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = line.isEmpty ? word : line + " " + word
+            if self.width(candidate) <= width || (line.isEmpty && word.isEmpty) {
+                line = candidate
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            line = ""
+            var piece = ""
+            for ch in word {
+                if !piece.isEmpty && self.width(piece + String(ch)) > width {
+                    lines.append(piece)
+                    piece = ""
+                }
+                piece.append(ch)
+            }
+            line = piece
+        }
+        lines.append(line)
+        return lines
+    }
+
+    /// Height of one line of text in the current font.
+    var lineHeight: Double {
+        let e = fontExtents()
+        return e.ascent + e.descent
+    }
+
+    private var isBold: Bool {
+        guard let face = cairo_get_font_face(cr) else { return false }
+        return cairo_toy_font_face_get_weight(face) == CAIRO_FONT_WEIGHT_BOLD
+    }
+
+    /// The baseline offset that centres `s`'s own ink on the anchor: a lone `_` (a trellis's blank) or `'`
+    /// centred by the capital height would sit on the line below or above its row.
+    private func inkCentre(_ s: String) -> Double {
+        var e = cairo_text_extents_t()
+        cairo_text_extents(cr, s, &e)
+        return e.height > 0 ? -(e.y_bearing + e.height / 2) : capHeight() / 2
     }
 
     private func baselineOffset(_ v: VAlign) -> Double {
@@ -196,6 +265,31 @@ struct Canvas {
     /// Paints a (columns × rows) grid of opaque pixels into `rect`, each cell a flat block (nearest filter,
     /// like imshow(interpolation='nearest')). `pixels` is row-major, top row first.
     func image(pixels: [UInt32], columns: Int, rows: Int, into rect: Rect) {
+        // SVG viewers (browsers, librsvg) smooth a scaled image whatever cairo asked for, blurring every cell into
+        // its neighbours; cells already several pixels wide in the file blur only at their edges.
+        if textRuns != nil, let (fx, fy) = Canvas.blockFactors(columns: columns, rows: rows, into: rect), fx * fy > 1 {
+            var big = [UInt32](repeating: 0, count: columns * fx * rows * fy)
+            for r in 0..<(rows * fy) {
+                for c in 0..<(columns * fx) { big[r * columns * fx + c] = pixels[(r / fy) * columns + c / fx] }
+            }
+            return paint(pixels: big, columns: columns * fx, rows: rows * fy, into: rect)
+        }
+        paint(pixels: pixels, columns: columns, rows: rows, into: rect)
+    }
+
+    /// How many times to repeat each cell across and down so it is about 8 device units wide and high (at most
+    /// 4 million pixels in all); nil for an empty grid.
+    static func blockFactors(columns: Int, rows: Int, into rect: Rect) -> (Int, Int)? {
+        guard columns > 0, rows > 0 else { return nil }
+        var fx = max(1, min(8, Int((rect.width / Double(columns)).rounded(.up))))
+        var fy = max(1, min(8, Int((rect.height / Double(rows)).rounded(.up))))
+        while columns * fx * rows * fy > 4_000_000 && fx * fy > 1 {
+            if fx >= fy { fx -= 1 } else { fy -= 1 }
+        }
+        return (fx, fy)
+    }
+
+    private func paint(pixels: [UInt32], columns: Int, rows: Int, into rect: Rect) {
         guard columns > 0, rows > 0, let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(columns), Int32(rows)) else { return }
         defer { cairo_surface_destroy(surface) }
         cairo_surface_flush(surface)

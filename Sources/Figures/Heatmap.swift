@@ -6,10 +6,11 @@
 // Non-finite values (−∞ in a log-space trellis: an impossible state; NaN) are drawn in `impossibleColor`,
 // light grey, and listed under the colorbar, so "impossible" never looks like "very unlikely".
 // Overlays (a Viterbi path over a soft alignment) are lines in cell coordinates drawn over the image.
+// `window` cuts out a block of rows and columns that keeps its original indices on the axes (a zoom).
 import Foundation
 
 /// A line drawn over a heatmap's cells, in the coordinates where cell (row r, column c) is centred at
-/// x = c, y = r (with an extent: in extent units), e.g. a Viterbi path: x = frame, y = state. It gets a
+/// x = c, y = r (with an extent: in extent units; after `Heatmap.window`: the original indices), e.g. a Viterbi path: x = frame, y = state. It gets a
 /// white halo so it stays visible on every colour of the map, and a legend entry when `name` is not empty.
 public struct HeatmapOverlay: Sendable {
     public var name: String
@@ -51,6 +52,13 @@ public struct Heatmap: Sendable {
     public var yLabel: String = ""
     /// One label per row (e.g. the extended CTC sequence `_ c _ a _ t _`); nil → row numbers.
     public var rowLabels: [String]?
+    /// Rows whose labels give way first when not every row label fits (a trellis's blanks: the symbols
+    /// between them are what a reader looks for).
+    public var minorRows: Set<Int> = []
+    /// The index the first row and column stand for (after `window`): axes count from there, and overlay
+    /// coordinates use these indices.
+    public var firstRow = 0
+    public var firstColumn = 0
     /// One label per column; nil → column numbers (or extent values).
     public var columnLabels: [String]?
     public var scale: Scale = .linear
@@ -148,29 +156,76 @@ public struct Heatmap: Sendable {
         if let e = xExtent {
             x = AxisModel(lo: e.lowerBound, hi: e.upperBound, title: xLabel, rule: .numeric(integerOnly: false))
         } else {
-            x = AxisModel(lo: -0.5, hi: Double(columns) - 0.5, title: xLabel,
-                          rule: columnLabels.map { .categorical($0) } ?? .numeric(integerOnly: true))
+            let c0 = Double(firstColumn)
+            x = AxisModel(lo: c0 - 0.5, hi: c0 + Double(columns) - 0.5, title: xLabel,
+                          rule: columnLabels.map { .categorical($0, first: firstColumn) } ?? .numeric(integerOnly: true))
         }
         if let e = yExtent {
             y = AxisModel(lo: e.lowerBound, hi: e.upperBound, inverted: false, title: yLabel, rule: .numeric(integerOnly: false))
         } else {
-            y = AxisModel(lo: -0.5, hi: Double(rows) - 0.5, inverted: origin == .upper, title: yLabel,
-                          rule: rowLabels.map { .categorical($0) } ?? .numeric(integerOnly: true))
+            let r0 = Double(firstRow)
+            y = AxisModel(lo: r0 - 0.5, hi: r0 + Double(rows) - 0.5, inverted: origin == .upper, title: yLabel,
+                          rule: rowLabels.map { .categorical($0, minor: minorRows, first: firstRow) } ?? .numeric(integerOnly: true))
         }
         return (x, y)
+    }
+
+    /// The rows `rows` and columns `columns` (positions in this heatmap, 0-based) as a heatmap of their own whose
+    /// axes keep counting from the original indices; extents shrink to match, overlays are kept (they are
+    /// clipped to the plot). The colour range is the window's own unless `valueRange` is set.
+    public func window(rows r: Range<Int>? = nil, columns c: Range<Int>? = nil) throws(FigureError) -> Heatmap {
+        let r = r ?? 0..<rows, c = c ?? 0..<columns
+        guard r.lowerBound >= 0, r.upperBound <= rows, !r.isEmpty else {
+            throw .invalidData("rows \(r.lowerBound)..<\(r.upperBound) are not inside the heatmap's 0..<\(rows)")
+        }
+        guard c.lowerBound >= 0, c.upperBound <= columns, !c.isEmpty else {
+            throw .invalidData("columns \(c.lowerBound)..<\(c.upperBound) are not inside the heatmap's 0..<\(columns)")
+        }
+        var out = self
+        out.rows = r.count
+        out.columns = c.count
+        out.values = r.flatMap { row in values[(row * columns + c.lowerBound)..<(row * columns + c.upperBound)] }
+        out.rowLabels = rowLabels.map { Array($0[r]) }
+        out.columnLabels = columnLabels.map { Array($0[c]) }
+        out.minorRows = Set(minorRows.filter { r.contains($0) }.map { $0 - r.lowerBound })
+        out.firstRow = firstRow + r.lowerBound
+        out.firstColumn = firstColumn + c.lowerBound
+        if let e = xExtent {
+            let step = (e.upperBound - e.lowerBound) / Double(columns)
+            out.xExtent = (e.lowerBound + Double(c.lowerBound) * step)...(e.lowerBound + Double(c.upperBound) * step)
+        }
+        if let e = yExtent {
+            // The extent runs bottom to top: row 0 is at the bottom with origin lower, at the top with origin upper.
+            let step = (e.upperBound - e.lowerBound) / Double(rows)
+            out.yExtent = origin == .lower
+                ? (e.lowerBound + Double(r.lowerBound) * step)...(e.lowerBound + Double(r.upperBound) * step)
+                : (e.upperBound - Double(r.upperBound) * step)...(e.upperBound - Double(r.lowerBound) * step)
+        }
+        return out
+    }
+
+    private func colorbar(style: Style) -> Colorbar {
+        let scaled = scaledValues()
+        return Colorbar(range: colorRange(of: scaled), colormap: colormap, label: colorbarLabel,
+                        impossible: scaled.contains { !$0.isFinite } ? (impossibleColor, impossibleLabel) : nil, style: style)
+    }
+
+    /// Where the plot, ticks and title go inside `cell` (the colorbar's width reserved on the right).
+    func layout(in cell: Rect, canvas: Canvas, style: Style) -> AxesLayout {
+        let (xa, ya) = axisModels()
+        let bar = colorbar(style: style)
+        return Axes(title: title, x: xa, y: ya, style: style).layout(in: cell, canvas: canvas) { plotHeight in
+            showColorbar ? bar.width(plotHeight: plotHeight, canvas: canvas) : 0
+        }
     }
 
     func draw(in cell: Rect, canvas: Canvas, style: Style) {
         let scaled = scaledValues()
         let range = colorRange(of: scaled)
-        let hasImpossible = scaled.contains { !$0.isFinite }
         let (xa, ya) = axisModels()
         let axes = Axes(title: title, x: xa, y: ya, style: style)
-        let bar = Colorbar(range: range, colormap: colormap, label: colorbarLabel,
-                           impossible: hasImpossible ? (impossibleColor, impossibleLabel) : nil, style: style)
-        let layout = axes.layout(in: cell, canvas: canvas) { plotHeight in
-            showColorbar ? bar.width(plotHeight: plotHeight, canvas: canvas) : 0
-        }
+        let bar = colorbar(style: style)
+        let layout = layout(in: cell, canvas: canvas, style: style)
         canvas.image(pixels: pixels(scaled: scaled, range: range), columns: columns, rows: rows, into: layout.plot)
         let overlayPoints = drawOverlays(layout, canvas: canvas, style: style)
         axes.drawFrame(layout, canvas: canvas)

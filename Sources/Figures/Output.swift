@@ -1,6 +1,8 @@
-// Output: picks the cairo surface from the file extension (.png raster, .svg/.pdf vector) and writes the
-// figure, turning cairo's status codes into FigureError messages that name the file.
+// Output: picks the cairo surface from the file extension (.png raster, .svg/.pdf vector), renders the figure
+// into memory and writes the file in one step (a failed render leaves no half-written file), turning cairo's
+// status codes into FigureError messages that name the file.
 import CCairo
+import Foundation
 
 public enum FigureFormat: String, Sendable, CaseIterable {
     case png, svg, pdf
@@ -18,30 +20,46 @@ public enum FigureFormat: String, Sendable, CaseIterable {
 extension Figure {
     /// Writes the figure; the format follows the extension of `path` (.png, .svg or .pdf).
     public func write(to path: String) throws(FigureError) {
+        let bytes = try encoded(as: try FigureFormat(path: path), path: path)
+        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw .cannotWrite(path: path, reason: "\(error.localizedDescription) (does the folder exist and is it writable?)")
+        }
+    }
+
+    /// The file's bytes: rendered by cairo into memory, then a PNG gets its pHYs chunk (`dpi`) and an SVG its
+    /// text as <text> elements (SVGText.swift). `path` only names the file in errors.
+    func encoded(as format: FigureFormat, path: String = "figure") throws(FigureError) -> [UInt8] {
         try validate()
-        let format = try FigureFormat(path: path)
+        let sink = ByteSink()
+        let context = Unmanaged.passUnretained(sink).toOpaque()
         let w = Double(width), h = Double(height)
         let surface: OpaquePointer?
         switch format {
         case .png: surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))
-        case .svg: surface = cairo_svg_surface_create(path, w, h)
-        case .pdf: surface = cairo_pdf_surface_create(path, w, h)
+        case .svg: surface = cairo_svg_surface_create_for_stream(ByteSink.write, context, w, h)
+        case .pdf: surface = cairo_pdf_surface_create_for_stream(ByteSink.write, context, w, h)
         }
         guard let surface else { throw .cannotWrite(path: path, reason: "cairo could not create the surface") }
         defer { cairo_surface_destroy(surface) }
         try check(cairo_surface_status(surface), path: path)
         if format == .svg { cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_2) }
         guard let cr = cairo_create(surface) else { throw .cannotWrite(path: path, reason: "cairo could not create a context") }
-        draw(on: Canvas(cr: cr))
+        let text = format == .svg ? TextRuns() : nil
+        draw(on: Canvas(cr: cr, textRuns: text))
         let drawStatus = cairo_status(cr)
         cairo_destroy(cr)
         try check(drawStatus, path: path)
         if format == .png {
             cairo_surface_flush(surface)
-            try check(cairo_surface_write_to_png(surface, path), path: path)
+            try check(cairo_surface_write_to_png_stream(surface, ByteSink.write, context), path: path)
         } else {
             cairo_surface_finish(surface)
             try check(cairo_surface_status(surface), path: path)
+        }
+        switch format {
+        case .png: return try PNGChunks.settingDPI(dpi, in: sink.bytes)
+        case .svg: return Array(SVGText.insert(text?.runs ?? [], into: String(decoding: sink.bytes, as: UTF8.self)).utf8)
+        case .pdf: return sink.bytes
         }
     }
 
@@ -52,5 +70,17 @@ extension Figure {
             throw .cannotWrite(path: path, reason: "\(reason) (does the folder exist and is it writable?)")
         }
         throw .cannotWrite(path: path, reason: reason)
+    }
+}
+
+/// The bytes cairo streams out while it writes a surface.
+private final class ByteSink {
+    var bytes: [UInt8] = []
+
+    static let write: cairo_write_func_t = { context, data, length in
+        guard let context, let data else { return CAIRO_STATUS_WRITE_ERROR }
+        let sink = Unmanaged<ByteSink>.fromOpaque(context).takeUnretainedValue()
+        sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+        return CAIRO_STATUS_SUCCESS
     }
 }

@@ -1,12 +1,15 @@
-// PNGImage: reads a PNG back into 8-bit RGBA pixels (cairo's PNG reader), so tests and tools can check
-// what a figure contains without another image library.
+// PNGImage: reads a PNG back into 8-bit RGBA pixels (cairo's PNG reader) and its resolution (the pHYs chunk),
+// so tests and tools can check what a figure contains without another image library.
 import CCairo
+import Foundation
 
 public struct PNGImage: Sendable {
     public let width: Int
     public let height: Int
     /// Row-major, 4 bytes per pixel: r, g, b, a (un-premultiplied).
     public let rgba: [UInt8]
+    /// The dots per inch of its pHYs chunk; nil when it has none.
+    public let dotsPerInch: Double?
 
     public init(path: String) throws(FigureError) {
         guard let surface = cairo_image_surface_create_from_png(path) else {
@@ -43,6 +46,8 @@ public struct PNGImage: Sendable {
         width = w
         height = h
         rgba = out
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw .cannotRead(path: path, reason: "cannot read the file") }
+        do { dotsPerInch = try PNGChunks.dpi(of: [UInt8](bytes)) } catch { throw .cannotRead(path: path, reason: "\(error)") }
     }
 
     /// The colour at (x, y), with (0, 0) the top-left pixel.

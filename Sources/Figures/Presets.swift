@@ -10,7 +10,8 @@ extension Heatmap {
         case logProbability
     }
 
-    /// A (states × frames) trellis heatmap, row s labelled `rowLabels[s]` (e.g. `_ c _ a _ t _`).
+    /// A (states × frames) trellis heatmap, row s labelled `rowLabels[s]` (e.g. `_ c _ a _ t _`); the blank rows
+    /// (the even states of the 2L + 1) are the labels left out first when not all fit.
     /// With `log` on probabilities, the colours show ln(p) like the notebook's `np.log(align)`, and cells
     /// with p = 0 are drawn as impossible (grey). Log-probability input is never logged again.
     public static func trellis(states: Int, frames: Int, values: [Double], rowLabels: [String]? = nil,
@@ -22,6 +23,7 @@ extension Heatmap {
         var h = try Heatmap(rows: states, columns: frames, values: values)
         h.title = title
         h.rowLabels = rowLabels
+        if states % 2 == 1 { h.minorRows = Set(stride(from: 0, to: states, by: 2)) }
         h.yLabel = yLabel
         h.xLabel = "Frame"
         switch kind {
@@ -41,10 +43,12 @@ extension Heatmap {
         return h
     }
 
-    /// The extended CTC label sequence as row labels: blank, l1, blank, l2, …, blank (2L + 1 rows).
-    public static func extendedLabels(_ labels: [String], blank: String = "_") -> [String] {
+    /// The extended CTC label sequence as row labels: blank, l1, blank, l2, …, blank (2L + 1 rows). `numbered`
+    /// puts each symbol's position in the transcript before it (`_`, `0 c`, `_`, `1 a`, …), so a reader can find
+    /// label 57 of a long utterance even when only every fifth label fits on the axis.
+    public static func extendedLabels(_ labels: [String], blank: String = "_", numbered: Bool = false) -> [String] {
         var out = [blank]
-        for l in labels { out += [l, blank] }
+        for (i, l) in labels.enumerated() { out += [numbered ? "\(i) \(l)" : l, blank] }
         return out
     }
 }

@@ -108,8 +108,21 @@ public enum Ticks {
     /// Every k-th of `labels` at positions 0, 1, 2, … so that labels `pixelsPerItem` apart with a
     /// label extent of `labelExtent` pixels do not overlap (k = 1 when they fit). k is odd when it can be:
     /// a CTC trellis's rows alternate blank / symbol, and an even k would label only the blanks.
-    public static func categorical(_ labels: [String], pixelsPerItem: Double, labelExtent: Double) -> [Tick] {
+    ///
+    /// With `minor` items (a trellis's blank rows, which all read `_`): when not every label fits, the minor
+    /// labels are left out first, and the others are thinned to every m-th with m in 1, 2, 5, 10, 20, …
+    /// counted from the first, so a reader sees `0 t`, `5 u`, `10 b`, … rather than a run of underscores.
+    public static func categorical(_ labels: [String], pixelsPerItem: Double, labelExtent: Double,
+                                   minor: Set<Int> = []) -> [Tick] {
         var k = thinningFactor(items: labels.count, pixelsPerItem: pixelsPerItem, labelExtent: labelExtent)
+        let major = labels.indices.filter { !minor.contains($0) }
+        if k > 1, !minor.isEmpty, !major.isEmpty {
+            // The mean distance between neighbouring major items, in items (2 in a trellis).
+            let spacing = major.count > 1 ? Double(major.last! - major.first!) / Double(major.count - 1) : Double(labels.count)
+            var m = 1
+            while Double(m) * spacing * pixelsPerItem < labelExtent && m < major.count { m = Int(nextStep(after: Double(m))) }
+            return major.enumerated().filter { $0.offset % m == 0 }.map { Tick(Double($0.element), .text(labels[$0.element])) }
+        }
         if k % 2 == 0 { k += 1 }
         return labels.indices.filter { $0 % k == 0 }.map { Tick(Double($0), .text(labels[$0])) }
     }

@@ -5,7 +5,10 @@ import LanguageModel
 
 public struct CTCState {
     /// The current matrix, natural-log probabilities, frame-major (T rows, K classes).
-    public var matrix: LogProbabilities?
+    public var matrix: LogProbabilities? { didSet { secondsPerFrame = nil } }
+    /// The time between the matrix's frames when its maker knows it (`probs from`: the model's feature hop × its
+    /// time stride); a new matrix clears it, so set it after the matrix. Used by `plot ... --x-unit seconds`.
+    public var secondsPerFrame: Double?
     /// Where the matrix came from ("random T=50 seed 1", a file path), for messages.
     public var matrixSource = ""
     /// The transcript's class indices (no blanks) and its text.

@@ -51,6 +51,22 @@ final class TicksTests: XCTestCase {
         XCTAssertEqual(Set(shown), ["_", "a"])
     }
 
+    func testMinorLabelsGiveWayFirst() {
+        // A trellis: blanks (even rows) are minor. When all fit, all are shown.
+        let extended = Heatmap.extendedLabels(["c", "a", "t", "s"], numbered: true)
+        let blanks = Set(stride(from: 0, to: 9, by: 2))
+        XCTAssertEqual(Ticks.categorical(extended, pixelsPerItem: 20, labelExtent: 15, minor: blanks).count, 9)
+        // Half the room: only the symbols, every one of them (two items apart = 20 px ≥ 15).
+        XCTAssertEqual(Ticks.categorical(extended, pixelsPerItem: 10, labelExtent: 15, minor: blanks).map(\.label.plain),
+                       ["0 c", "1 a", "2 t", "3 s"])
+        // Less: every 2nd, then every 5th symbol (1-2-5 steps), at their own rows.
+        let long = Heatmap.extendedLabels((0..<30).map { _ in "x" }, numbered: true)
+        let minor = Set(stride(from: 0, to: 61, by: 2))
+        XCTAssertEqual(Ticks.categorical(long, pixelsPerItem: 5, labelExtent: 15, minor: minor).map(\.value).prefix(3), [1, 5, 9])
+        XCTAssertEqual(Ticks.categorical(long, pixelsPerItem: 2, labelExtent: 15, minor: minor).map(\.label.plain),
+                       ["0 x", "5 x", "10 x", "15 x", "20 x", "25 x"])
+    }
+
     func testViridisEndpointsMatchMatplotlib() {
         // matplotlib's viridis: _viridis_data[0] and [-1], and the midpoint entry 128.
         let first = Colormap.viridis.color(at: 0), last = Colormap.viridis.color(at: 1)

@@ -18,12 +18,12 @@ final class DemoTests: XCTestCase {
         XCTAssertNotNil(forward)
         XCTAssertEqual(forward, backward)
         XCTAssertTrue(result.stdout.contains("log p = -inf, because it is impossible"), result.stdout)
-        // The figures it lists are PNGs of the default size.
-        for (name, height) in [("probs.png", 600), ("alpha-log.png", 500), ("alignment.png", 500), ("alignment-log.png", 500), ("viterbi.png", 500)] {
+        // The figures it lists are PNGs of the default size: 1000 wide, 500 high or as tall as their row labels need.
+        for name in ["probs.png", "alpha-log.png", "alignment.png", "alignment-log.png", "viterbi.png"] {
             XCTAssertTrue(result.stdout.contains(name), result.stdout)
             let image = try PNGImage(path: dir.appendingPathComponent(name).path)
             XCTAssertEqual(image.width, 1000, name)
-            XCTAssertEqual(image.height, height, name)
+            XCTAssertTrue((500...800).contains(image.height), "\(name): \(image.height)")
         }
     }
 

@@ -1,7 +1,9 @@
 // The CTC figure commands end to end through the built `trellis` binary: every `plot` kind writes a PNG of the
 // requested size that is not blank (the Viterbi figure carries its red path), SVG and PDF files start with their
 // magic, `plot grid` composes session and file panels 2×2 (files as the notebook's np.savetxt writes them), and
-// mistakes exit non-zero with a message. Set TRELLIS_PLOT_GALLERY=/some/dir to keep the figures for looking at.
+// mistakes exit non-zero with a message. A real-utterance case (T = 400, a 100-character transcript) grows the
+// figure, zooms with --frames/--labels, puts seconds along x, writes --dpi into the PNG and keeps SVG text as text,
+// and each new option's mistakes get a sentence. Set TRELLIS_PLOT_GALLERY=/some/dir to keep the figures for looking at.
 import Figures
 import Foundation
 import XCTest
@@ -79,9 +81,13 @@ final class PlotCTCCommandTests: XCTestCase {
             let image = try checkPNG(name, width: 640, height: 360)
             XCTAssertGreaterThan(redPixels(image), 300, "\(name): the Viterbi path is missing")
         }
-        // The probs default is taller so all 29 class labels fit.
+        // Without --height the figure is 500 high or as tall as its row labels need: the 29 classes need more.
         _ = try run(#"probs random 20 --seed 2; plot probs --out "# + path("probs-default.png"))
-        try checkPNG("probs-default.png", width: 1000, height: 600)
+        let probs = try PNGImage(path: path("probs-default.png"))
+        XCTAssertEqual(probs.width, 1000)
+        XCTAssertGreaterThan(probs.height, 500)
+        XCTAssertLessThan(probs.height, 1000)
+        XCTAssertEqual(probs.dotsPerInch ?? 0, 100, accuracy: 0.01, "the default DPI")
     }
 
     func testSVGAndPDFByExtension() throws {
@@ -113,6 +119,61 @@ final class PlotCTCCommandTests: XCTestCase {
         _ = try run(#"probs random 30; text "a"; plot grid --cols 3 --width 900 --height 500 --out "# + path("grid3.png")
                     + " probs - beta:log probs=\(matrix)")
         try checkPNG("grid3.png", width: 900, height: 500)
+    }
+
+    /// 100 characters: 100 labels, 201 trellis states.
+    private let longText = "the quick brown fox jumps over the lazy dog while seven wizards quietly hex a jovial banker at sunup"
+
+    func testARealUtteranceGrowsZoomsAndKeepsItsText() throws {
+        XCTAssertEqual(longText.count, 100)
+        let long = #"probs random 400 --seed 1 --peaky 3; text ""# + longText + #"""#
+        _ = try run(long + "; plot align --out \(path("long.png")) --dpi 150"
+                    + "; plot viterbi --log --out \(path("long-fixed.png")) --height 500"
+                    + "; plot viterbi --frames 100:200 --labels 20:40 --out \(path("zoom.png"))"
+                    + "; plot align --frames 300: --x-unit seconds --hop 400 --rate 16000 --height 400 --out \(path("seconds.png"))"
+                    + "; plot align --out \(path("long.svg"))"
+                    + "; plot grid --labels :10 --frames :120 --out \(path("grid.png")) align align:log probs")
+        // Every one of the 201 rows gets a line: far taller than the default 500.
+        let grown = try checkPNG("long.png", width: 1000, height: try PNGImage(path: path("long.png")).height)
+        XCTAssertGreaterThan(grown.height, 201 * 15)
+        XCTAssertEqual(grown.dotsPerInch ?? 0, 150, accuracy: 0.02)
+        try checkPNG("long-fixed.png", width: 1000, height: 500)
+        XCTAssertGreaterThan(redPixels(try PNGImage(path: path("zoom.png"))), 100, "the path crosses the window")
+        try checkPNG("seconds.png", width: 1000, height: 400)
+        try checkPNG("grid.png", width: 1400, height: try PNGImage(path: path("grid.png")).height)
+        // The SVG's title is text, wrapped but whole.
+        let svg = try String(contentsOfFile: path("long.svg"), encoding: .utf8)
+        let titleParts = svg.components(separatedBy: "</text>").compactMap { $0.components(separatedBy: ">").last }
+            .filter { !$0.isEmpty && ("Alignment of &quot;" + longText + "&quot;").contains($0) && $0.count > 10 }
+        XCTAssertGreaterThanOrEqual(titleParts.count, 2, "the title wraps at 1000 points")
+        XCTAssertEqual(titleParts.joined(separator: " "), "Alignment of &quot;" + longText + "&quot;")
+        XCTAssertTrue(svg.contains(">0 t</text>") && svg.contains(">99 p</text>"), "numbered symbols")
+    }
+
+    func testTheNewOptionsExplainTheirMistakes() throws {
+        let setup = #"probs random 400 --seed 1; text "the cat"; "#
+        // (KIND and options, what the message says); every command writes x.png.
+        let cases: [(String, String)] = [
+            ("align --frames 300:500", "the matrix has 400"),
+            ("align --frames 20:10", "A must be smaller than B"),
+            ("align --frames ten:20", "not a whole number"),
+            ("align --frames 10", "expected A:B"),
+            ("align --frames=-5:10", "count from 0"),
+            ("align --labels 5:8", "the transcript has 7"),
+            ("probs --labels 0:2", "use --frames"),
+            ("align --x-unit seconds", "--hop SAMPLES"),
+            ("align --x-unit minutes", "minutes"),
+            ("align --hop 200", "--x-unit seconds"),
+            ("align --x-unit seconds --hop 0", "--hop must be at least 1"),
+            ("align --dpi 0", "--dpi must be"),
+            ("grid --x-unit seconds align", "--hop SAMPLES"),
+        ]
+        for (arguments, message) in cases {
+            let r = try TrellisBinary.run(["-c", setup + "plot \(arguments) --out \(path("x.png"))"])
+            XCTAssertNotEqual(r.status, 0, arguments)
+            XCTAssertTrue(r.stderr.contains("error") && r.stderr.contains(message), "\(arguments)\n\(r.stderr)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.png")))
     }
 
     func testMistakesExitNonZeroWithAMessage() throws {

@@ -249,9 +249,12 @@ struct AudioPlotOptions: ParsableArguments {
     var height: Int = 400
     @Option(help: "Title (default: the file name).")
     var title: String?
+    @OptionGroup var png: PNGResolutionOption
 
     func write(_ panel: Panel) throws {
-        do { try Figure(width: width, height: height, panel).write(to: out) } catch { throw WorkbenchError("\(error)") }
+        var figure = Figure(width: width, height: height, panel)
+        figure.dpi = Double(png.dpi)
+        do { try figure.write(to: out) } catch { throw WorkbenchError("\(error)") }
         Console.out("wrote \(out)")
     }
 }

@@ -254,7 +254,7 @@ extension DemoSteps {
         for (kind, log, name, what) in panels {
             let url = context.file(name)
             Console.out("\(what.prefix(1).uppercased() + what.dropFirst()):")
-            try CTCPanels.write(CTCPanels.figure(try CTCPanels.heatmap(kind, log: log, source: source), kind: kind), to: url.path)
+            try CTCPanels.write(CTCPanels.figure(try CTCPanels.heatmap(kind, log: log, source: source)), to: url.path)
             context.recordFile(url)
         }
         Console.out("The same figures come from the shell: `plot probs|alpha|beta|align|viterbi --out FILE` (.png, .svg, .pdf).")

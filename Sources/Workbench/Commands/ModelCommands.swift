@@ -54,6 +54,7 @@ struct ProbsFrom: WorkbenchCommand {
         let m: LogProbabilities
         do { m = try Inference.logProbabilities(audioPath: file, model: &loaded) } catch { throw WorkbenchError("\(error)") }
         session.ctc.matrix = m
+        session.ctc.secondsPerFrame = Double(loaded.features.melConfig.stft.hop * loaded.model.config.stride) / Double(loaded.features.melConfig.sampleRate)
         session.ctc.matrixSource = file
         session.ctc.stepper = nil
         Console.out("matrix from \(file): T=\(m.frames) frames × K=\(m.classes) classes")

@@ -2,7 +2,10 @@
 // along x; the 29 classes, or the extended label sequence `_ c _ a _ t _`, along y; a labelled colorbar), and
 // `plot grid` composes several such panels, from the session or from np.savetxt files, into one figure — the
 // notebook's Cell 42 (each model's soft alignment, linear and log) is `plot grid --cols 2 align=... align:log=...`.
-// The numbers come from the CTC module and the drawing from Figures; this file only chooses what goes where.
+// Real utterances have hundreds of frames and labels: the figure grows until every row label has a line
+// (`Figure.growingToFitRowLabels`), symbols are numbered by their position in the transcript (`12 c`), and
+// `--frames A:B` / `--labels A:B` zoom in while the axes keep the original numbers; `--x-unit seconds` puts time
+// along x. The numbers come from the CTC module and the drawing from Figures; this file only chooses what goes where.
 import ArgumentParser
 import CTC
 import Figures
@@ -43,18 +46,107 @@ struct CTCPanelSource {
         }
     }
 
-    /// The transcript for titles, shortened to fit.
-    var transcript: String? {
-        guard let labels, let text = try? CTC.Tokenizer().text(labels) else { return nil }
-        return text.count > 40 ? String(text.prefix(39)) + "…" : text
+    /// The transcript (or the part `window` selects) for titles; titles wrap, so it is never cut.
+    func transcript(_ window: Range<Int>? = nil) -> String? {
+        guard let labels, let text = try? CTC.Tokenizer().text(Array(labels[window ?? labels.indices])) else { return nil }
+        return text
+    }
+}
+
+/// A slice `A:B` of frames or labels, read as Python reads it: A included, B not, either end may be left out.
+struct IndexWindow: Equatable {
+    var lower: Int?
+    var upper: Int?
+
+    static func parse(_ text: String) throws -> IndexWindow {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        func bound(_ p: Substring) throws -> Int? {
+            let t = p.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { return nil }
+            guard let v = Int(t) else { throw ValidationError("'\(t)' is not a whole number; expected A:B, e.g. 100:200, 100: or :50") }
+            guard v >= 0 else { throw ValidationError("\(v): frames and labels count from 0 (negative indices are not supported)") }
+            return v
+        }
+        guard parts.count == 2 else { throw ValidationError("expected A:B (A included, B not, as in Python), e.g. 100:200, 100: or :50") }
+        let w = IndexWindow(lower: try bound(parts[0]), upper: try bound(parts[1]))
+        if let a = w.lower, let b = w.upper, a >= b { throw ValidationError("\(a):\(b) is empty: A must be smaller than B") }
+        return w
+    }
+
+    /// The slice inside 0..<count, or a sentence saying why it is not one.
+    func range(in count: Int, option: String, of what: String) throws -> Range<Int> {
+        let a = lower ?? 0, b = upper ?? count
+        guard b <= count, a < b else {
+            throw WorkbenchError("\(option) \(lower.map(String.init) ?? ""):\(upper.map(String.init) ?? ""): \(what) has \(count), so A:B must lie within 0:\(count)")
+        }
+        return a..<b
+    }
+}
+
+/// What runs along the x axis of a CTC figure.
+enum XUnit: String, CaseIterable, ExpressibleByArgument {
+    case frames, seconds
+}
+
+/// Which part of the matrix or trellis a figure shows, and in what unit (options shared by the plots and `plot grid`).
+struct CTCViewOptions: ParsableArguments {
+    @Option(help: "Only frames A:B (A included, B not, as in Python: 100:200, 100:, :50); the axis keeps the frame numbers.",
+            transform: IndexWindow.parse)
+    var frames: IndexWindow?
+    @Option(help: "Only transcript labels A:B of trellis plots (their states 2A…2B: the labels and the blanks around them).",
+            transform: IndexWindow.parse)
+    var labels: IndexWindow?
+    @Option(name: .customLong("x-unit"), help: "What runs along x: frames, or seconds (needs the time between frames).")
+    var xUnit: XUnit = .frames
+    @Option(help: "Samples per matrix frame, for --x-unit seconds (default: known after 'probs from': the model's feature hop × its time stride).")
+    var hop: Int?
+    @Option(help: "Sample rate in Hz that --hop counts in (default 16000).")
+    var rate: Int?
+
+    func validate() throws {
+        if let hop, hop < 1 { throw ValidationError("--hop must be at least 1 sample (got \(hop))") }
+        if let rate, rate < 1 { throw ValidationError("--rate must be at least 1 Hz (got \(rate))") }
+        if xUnit == .frames, hop != nil || rate != nil {
+            throw ValidationError("--hop and --rate time the x axis: use them with --x-unit seconds")
+        }
+    }
+
+    /// Seconds per frame of a matrix from `origin` when x is in seconds (nil in frames): --hop/--rate, else what
+    /// the session knows (`known`), else an error saying how to give it.
+    func secondsPerFrame(known: Double?, origin: String) throws -> Double? {
+        guard xUnit == .seconds else { return nil }
+        if let hop { return Double(hop) / Double(rate ?? 16000) }
+        if let known { return known }
+        let what = origin == "the session" ? "the session's matrix" : origin
+        throw WorkbenchError("--x-unit seconds needs the time between the frames of \(what): give --hop SAMPLES (and --rate HZ, "
+                             + "default 16000), or make the matrix with 'probs from FILE' after 'model load', which knows it")
+    }
+}
+
+/// A resolved view: the windows and the time scale one panel is drawn with.
+struct CTCView {
+    var frames: IndexWindow?
+    var labels: IndexWindow?
+    var secondsPerFrame: Double?
+    /// `plot probs --labels` is a mistake; in `plot grid` the labels window only concerns the trellis panels.
+    var labelsOnProbsIsError = true
+
+    init() {}
+
+    init(_ options: CTCViewOptions, source: CTCPanelSource, known: Double?, labelsOnProbsIsError: Bool) throws {
+        frames = options.frames
+        labels = options.labels
+        secondsPerFrame = try options.secondsPerFrame(known: known, origin: source.origin)
+        self.labelsOnProbsIsError = labelsOnProbsIsError
     }
 }
 
 /// Builds the heatmap of one panel.
 enum CTCPanels {
     static func heatmap(_ kind: CTCPanelKind, log: Bool, source: CTCPanelSource, title: String? = nil,
-                        floor: Double? = nil) throws -> Heatmap {
+                        floor: Double? = nil, view: CTCView = CTCView()) throws -> Heatmap {
         var h: Heatmap
+        var labelWindow: Range<Int>?
         do {
             switch kind {
             case .probs:
@@ -73,14 +165,40 @@ enum CTCPanels {
                     h.overlays = [HeatmapOverlay("Viterbi path", x: path.statePath.indices.map(Double.init), y: path.statePath.map(Double.init))]
                 }
             }
+            labelWindow = try window(&h, kind: kind, view: view)
         } catch let e as FigureError {
             throw WorkbenchError("\(e)")
         }
-        h.title = title ?? defaultTitle(kind, log: log, source: source)
+        let frameWindow = view.frames == nil ? nil : h.firstColumn..<(h.firstColumn + h.columns)
+        h.title = title ?? defaultTitle(kind, log: log, source: source, labels: labelWindow, frames: frameWindow)
         return h
     }
 
-    static func defaultTitle(_ kind: CTCPanelKind, log: Bool, source: CTCPanelSource) -> String {
+    /// Cuts `h` to the view's frames and labels and puts x in seconds when asked; returns the labels shown when
+    /// a labels window was applied.
+    static func window(_ h: inout Heatmap, kind: CTCPanelKind, view: CTCView) throws -> Range<Int>? {
+        let columns = try view.frames.map { try $0.range(in: h.columns, option: "--frames", of: "the matrix") }
+        var rows: Range<Int>?, labels: Range<Int>?
+        if let w = view.labels {
+            if kind != .probs {
+                let r = try w.range(in: (h.rows - 1) / 2, option: "--labels", of: "the transcript")
+                (rows, labels) = (2 * r.lowerBound..<(2 * r.upperBound + 1), r)
+            } else if view.labelsOnProbsIsError {
+                throw WorkbenchError("--labels picks transcript labels of a trellis plot; 'plot probs' shows the \(h.rows) classes (use --frames to zoom)")
+            }
+        }
+        if rows != nil || columns != nil { h = try h.window(rows: rows, columns: columns) }
+        if let dt = view.secondsPerFrame {
+            // Frame t covers [t·dt, (t+1)·dt), as in the spectrogram figures; overlays go through cell centres.
+            h.xExtent = (Double(h.firstColumn) * dt)...(Double(h.firstColumn + h.columns) * dt)
+            h.xLabel = "Time (s)"
+            for i in h.overlays.indices { h.overlays[i].x = h.overlays[i].x.map { ($0 + 0.5) * dt } }
+        }
+        return labels
+    }
+
+    static func defaultTitle(_ kind: CTCPanelKind, log: Bool, source: CTCPanelSource, labels: Range<Int>? = nil,
+                             frames: Range<Int>? = nil) -> String {
         let base: String
         switch kind {
         case .probs: base = log ? "Log-probabilities" : "Probabilities"
@@ -89,9 +207,13 @@ enum CTCPanels {
         case .align: base = log ? "Alignment in log scale" : "Alignment"
         case .viterbi: base = log ? "Viterbi path over the log alignment" : "Viterbi path over the alignment"
         }
-        if !source.name.isEmpty { return "\(source.name) \(base)" }
-        if kind != .probs, let text = source.transcript { return "\(base) of \"\(text)\"" }
-        return base
+        var zoom: [String] = []
+        if let labels { zoom.append("labels \(labels.lowerBound)–\(labels.upperBound - 1)") }
+        if let frames { zoom.append("frames \(frames.lowerBound)–\(frames.upperBound - 1)") }
+        let note = zoom.isEmpty ? "" : " (" + zoom.joined(separator: ", ") + ")"
+        if !source.name.isEmpty { return "\(source.name) \(base)\(note)" }
+        if kind != .probs, let text = source.transcript(labels) { return "\(base) of \"\(text)\"\(note)" }
+        return base + note
     }
 
     /// The classes along y (`'`, `␣`, a … z, `_`), frames along x.
@@ -122,9 +244,10 @@ enum CTCPanels {
         return values.map { $0.isNaN ? $0 : Swift.max($0, lo) }
     }
 
-    /// The extended label sequence with blanks as `_` and the space as `␣`.
+    /// The extended label sequence with blanks as `_`, the space as `␣`, and each symbol numbered by its
+    /// position in the transcript (`_`, `0 t`, `_`, `1 h`, …).
     static func rowLabels(_ t: CTCTrellis) -> [String] {
-        t.states.map { $0 == t.blank ? "_" : symbolName($0) }
+        Heatmap.extendedLabels(t.labels.map(symbolName), numbered: true)
     }
 
     /// (rows × columns) row-major → (columns × rows).
@@ -151,16 +274,18 @@ enum CTCPanels {
 struct CTCPlotOptions: ParsableArguments {
     @Option(help: "Output file: .png, .svg or .pdf.", completion: .file())
     var out: String
-    @Option(help: "Title (default: what is shown and the transcript).")
+    @Option(help: "Title (default: what is shown and the transcript; long titles wrap).")
     var title: String?
-    @Option(help: "Width in pixels (PNG) or points (SVG, PDF).")
+    @Option(help: "Width in pixels (PNG) or points (SVG, PDF); text grows with the figure.")
     var width: Int = 1000
-    @Option(help: "Height in pixels (PNG) or points (SVG, PDF); default 500 (600 for probs).")
+    @Option(help: "Height in pixels (PNG) or points (SVG, PDF); default 500, or taller so that every row label fits.")
     var height: Int?
     @Flag(help: "Log scale: log-probabilities, log α/β, log posteriors.")
     var log = false
     @Option(help: "With --log, the lowest value shown for probs/alpha/beta; −∞ is drawn there (default: the smallest finite value).")
     var floor: Double?
+    @OptionGroup var view: CTCViewOptions
+    @OptionGroup var png: PNGResolutionOption
 }
 
 /// `plot probs|alpha|beta|align|viterbi`: one panel from the session.
@@ -172,23 +297,19 @@ protocol CTCPlotCommand: WorkbenchCommand {
 extension CTCPlotCommand {
     mutating func run(session: inout Session) throws {
         try CTCPanels.checkFormat(plot.out)
-        let h = try CTCPanels.heatmap(Self.kind, log: plot.log, source: try .session(session.ctc), title: plot.title, floor: plot.floor)
-        try CTCPanels.write(CTCPanels.figure(h, kind: Self.kind, width: plot.width, height: plot.height), to: plot.out)
+        let source = try CTCPanelSource.session(session.ctc)
+        let view = try CTCView(plot.view, source: source, known: session.ctc.secondsPerFrame, labelsOnProbsIsError: true)
+        let h = try CTCPanels.heatmap(Self.kind, log: plot.log, source: source, title: plot.title, floor: plot.floor, view: view)
+        try CTCPanels.write(CTCPanels.figure(h, width: plot.width, height: plot.height, dpi: Double(plot.png.dpi)), to: plot.out)
     }
 }
 
 extension CTCPanels {
-    /// One panel as a figure: 500 high (600 for probs) unless given.
-    static func figure(_ h: Heatmap, kind: CTCPanelKind, width: Int = 1000, height: Int? = nil) -> Figure {
-        let height = height ?? (kind == .probs ? 600 : 500)
-        var figure = Figure(width: width, height: height, .heatmap(h))
-        if kind == .probs {
-            // Text small enough that every one of the 29 class labels gets its own row (Figures thins them otherwise):
-            // the automatic size (√(w·h)/40, 8…24), capped at about height/40.
-            let automatic = min(24, max(8, (Double(width) * Double(height)).squareRoot() / 40))
-            figure.fontSize = max(8, min(automatic, Double(height) / 40))
-        }
-        return figure
+    /// One panel as a figure: `height` if given, else 500 or as tall as its row labels need (text sized for 500).
+    static func figure(_ h: Heatmap, width: Int = 1000, height: Int? = nil, dpi: Double = 100) -> Figure {
+        var figure = Figure(width: width, height: height ?? 500, .heatmap(h))
+        figure.dpi = dpi
+        return height == nil ? figure.growingToFitRowLabels() : figure
     }
 }
 
@@ -366,10 +487,12 @@ struct PlotGrid: WorkbenchCommand {
     var title: String?
     @Option(help: "Width in pixels (PNG) or points (default 700 per column).")
     var width: Int?
-    @Option(help: "Height in pixels (PNG) or points (default 420 per row).")
+    @Option(help: "Height in pixels (PNG) or points (default 420 per row, or taller so that every row label fits).")
     var height: Int?
     @Option(help: "Lowest value shown on log probs/alpha/beta panels (default: each panel's smallest finite value).")
     var floor: Double?
+    @OptionGroup var view: CTCViewOptions
+    @OptionGroup var png: PNGResolutionOption
     @Argument(help: "The panels: KIND[:log][=MATRIX[:LABELS]][@NAME] (see above).")
     var panels: [String] = []
 
@@ -383,15 +506,18 @@ struct PlotGrid: WorkbenchCommand {
             guard let kind = spec.kind else { drawn.append(.empty); continue }
             do {
                 let source = try spec.source(session: session.ctc)
-                drawn.append(.heatmap(try CTCPanels.heatmap(kind, log: spec.log, source: source, floor: floor)))
+                let known = spec.matrix == nil ? session.ctc.secondsPerFrame : nil
+                let view = try CTCView(self.view, source: source, known: known, labelsOnProbsIsError: false)
+                drawn.append(.heatmap(try CTCPanels.heatmap(kind, log: spec.log, source: source, floor: floor, view: view)))
             } catch let e as WorkbenchError {
                 throw WorkbenchError("panel '\(text)': \(e.description)")
             }
         }
         let columns = min(cols, drawn.count)
         let rows = (drawn.count + columns - 1) / columns
-        let figure = Figure(width: width ?? min(20_000, 700 * columns), height: height ?? min(20_000, 420 * rows),
+        var figure = Figure(width: width ?? min(20_000, 700 * columns), height: height ?? min(20_000, 420 * rows),
                             rows: rows, columns: columns, panels: drawn, title: title ?? "")
-        try CTCPanels.write(figure, to: out)
+        figure.dpi = Double(png.dpi)
+        try CTCPanels.write(height == nil ? figure.growingToFitRowLabels() : figure, to: out)
     }
 }

@@ -1,5 +1,6 @@
 // The `plot` command group: figures written to PNG, SVG or PDF (by extension). Each area adds its own subcommand
-// type here (one line): `plot wave|spec|mel` (audio), alignment and trellis plots (figures/CTC).
+// type here (one line): `plot wave|spec|mel` (audio), alignment and trellis plots (figures/CTC). The `--dpi`
+// option every plot shares is declared here once.
 import ArgumentParser
 
 public struct Plot: ParsableCommand {
@@ -19,4 +20,14 @@ public struct Plot: ParsableCommand {
         ]
     )
     public init() {}
+}
+
+/// What every plot's PNG file says about itself.
+struct PNGResolutionOption: ParsableArguments {
+    @Option(help: "Dots per inch written into a PNG (its pHYs chunk): W pixels print W/N inches wide.")
+    var dpi: Int = 100
+
+    func validate() throws {
+        guard (1...100_000).contains(dpi) else { throw ValidationError("--dpi must be between 1 and 100000 (got \(dpi))") }
+    }
 }
