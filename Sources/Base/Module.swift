@@ -5,3 +5,5 @@
 //
 // Files, one job each:
 //   SplitMix64.swift   the SplitMix64 generator (seeding, the documented random matrix).
+//   AtomicFile.swift   whole-file writes (temporary file + fsync + rename) over regular files only, following
+//                      symlinks and keeping the file's mode; `FileWriteError` turns errno into a sentence.

@@ -4,6 +4,7 @@
 // reads F32/F64/F16/BF16, converting to Float. Files are written atomically (temporary file, fsync, rename,
 // fsync of the folder) with a SHA-256 of the data section in `__metadata__["trellis.sha256"]`, verified on
 // load when present, so a checkpoint is either whole and intact or refused with a message saying why.
+import Base
 import Foundation
 import NN
 
@@ -194,43 +195,5 @@ public enum SafeTensors {
     /// Writes atomically: a reader (or a crash) sees the old file or the whole new one, never a partial one.
     public static func write(_ file: TensorFile, to url: URL) throws {
         try AtomicFile.write(encode(file), to: url)
-    }
-}
-
-/// Whole-file writes that are all-or-nothing across crashes and SIGKILL.
-public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw SafeTensorsError(tmp.path, "cannot create: \(String(cString: strerror(errno)))") }
-        var ok = true
-        var written = 0
-        bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let r = Foundation.write(fd, raw.baseAddress! + written, raw.count - written)
-                if r <= 0 { ok = false; break }
-                written += r
-            }
-        }
-        if ok { ok = fsync(fd) == 0 }
-        let err = String(cString: strerror(errno))
-        close(fd)
-        guard ok else {
-            unlink(tmp.path)
-            throw SafeTensorsError(url.path, "write failed: \(err)")
-        }
-        guard rename(tmp.path, url.path) == 0 else {
-            let e = String(cString: strerror(errno))
-            unlink(tmp.path)
-            throw SafeTensorsError(url.path, "rename failed: \(e)")
-        }
-        // Make the rename itself durable.
-        let dfd = open(dir.path, O_RDONLY)
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
-    }
-
-    public static func write(_ text: String, to url: URL) throws {
-        try write(Array(text.utf8), to: url)
     }
 }

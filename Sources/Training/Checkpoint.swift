@@ -6,6 +6,7 @@
 //                                feature spec in the metadata (loads into the notebook with load_state_dict)
 //   epoch-NNN.optim.safetensors  Adam's moments (`adam.m.NAME`, `adam.v.NAME`) and, in the metadata, the
 //                                optimiser/scheduler position and the partial sums of an unfinished epoch
+import Base
 import Foundation
 import Models
 import NN

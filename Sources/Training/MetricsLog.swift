@@ -1,6 +1,7 @@
 // MetricsLog: RUN_DIR/metrics.jsonl, one JSON object per finished epoch, so runs can be plotted and compared
 // with `jq` or pandas. Appends are fsynced; a line is written whole or (after a crash mid-write) detectably cut,
 // and readers skip a cut last line.
+import Base
 import Foundation
 import Models
 

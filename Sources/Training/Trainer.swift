@@ -5,6 +5,7 @@
 // exactly as the uninterrupted one would have.
 import CTC
 import Corpus
+import Base
 import Foundation
 import Models
 import NN
