@@ -1,6 +1,7 @@
 // Output: picks the cairo surface from the file extension (.png raster, .svg/.pdf vector), renders the figure
-// into memory and writes the file in one step (a failed render leaves no half-written file), turning cairo's
-// status codes into FigureError messages that name the file.
+// into memory and writes the file through Base's AtomicFile (a failed render or a full disk leaves the previous
+// figure as it was), turning cairo's status codes and errno into FigureError messages that name the file.
+import Base
 import CCairo
 import Foundation
 
@@ -21,8 +22,8 @@ extension Figure {
     /// Writes the figure; the format follows the extension of `path` (.png, .svg or .pdf).
     public func write(to path: String) throws(FigureError) {
         let bytes = try encoded(as: try FigureFormat(path: path), path: path)
-        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw .cannotWrite(path: path, reason: "\(error.localizedDescription) (does the folder exist and is it writable?)")
+        do { try AtomicFile.write(bytes, to: path) } catch {
+            throw .cannotWrite(path: path, reason: error.reason)
         }
     }
 
@@ -66,9 +67,6 @@ extension Figure {
     private func check(_ status: cairo_status_t, path: String) throws(FigureError) {
         guard status != CAIRO_STATUS_SUCCESS else { return }
         let reason = String(cString: cairo_status_to_string(status))
-        if status == CAIRO_STATUS_WRITE_ERROR || status == CAIRO_STATUS_FILE_NOT_FOUND {
-            throw .cannotWrite(path: path, reason: "\(reason) (does the folder exist and is it writable?)")
-        }
         throw .cannotWrite(path: path, reason: reason)
     }
 }
