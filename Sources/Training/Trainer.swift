@@ -256,10 +256,7 @@ public enum Trainer {
             let lengths = TrainStep.outputLengths(batch, frames: frames)
             let scores = model.forward(batch.input, lengths: lengths)
             let m = Inference.logProbabilities(scores: scores, lengths: lengths, classes: model.config.nClass)[0]
-            var text = ""
-            for t in 0..<m.frames {
-                text += (0..<m.classes).map { String(format: "%.18e", exp(m.values[t * m.classes + $0])) }.joined(separator: " ") + "\n"
-            }
+            let text = SaveText.text(rows: m.frames, columns: m.classes, values: m.values.map { exp($0) })
             let files = run.alignmentFiles(epoch: epoch, utterance: i)
             try AtomicFile.write(text, to: files.matrix)
             try AtomicFile.write(u.labels.map(String.init).joined(separator: " ") + "\n", to: files.labels)

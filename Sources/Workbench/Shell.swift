@@ -15,6 +15,9 @@ public enum Shell {
     /// Runs the front end chosen by `arguments` (without the program name); returns the exit status.
     public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32 {
         Interrupt.install()
+        // Under `ulimit -f` the kernel kills a process that writes past the limit with SIGXFSZ, silently; ignored,
+        // the write fails with EFBIG instead and AtomicFile reports "file size limit exceeded".
+        signal(SIGXFSZ, SIG_IGN)
         var session = Session()
         switch arguments.first {
         case nil:

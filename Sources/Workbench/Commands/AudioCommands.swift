@@ -1,5 +1,6 @@
 // Audio commands: `audio load FILE`, `mel` (torchaudio-default mel spectrogram of the loaded audio, configurable,
 // `--save` in np.savetxt text), `plot wave|spec|mel --out FILE`, and `bench mel`.
+import Base
 import ArgumentParser
 import Audio
 import Figures
@@ -154,19 +155,11 @@ struct Mel: WorkbenchCommand {
         }
     }
 
+    /// np.savetxt layout: one row per mel bin, one column per frame.
     func saveText(_ m: FeatureMatrix, to path: String) throws {
-        var out = ""
-        out.reserveCapacity(m.values.count * 26)
-        for b in 0..<m.bins {
-            for t in 0..<m.frames {
-                if t > 0 { out += " " }
-                out += String(format: "%.18e", Double(m[b, t]))
-            }
-            out += "\n"
-        }
-        do { try out.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw WorkbenchError("\(path): cannot write: \(error.localizedDescription)")
-        }
+        var values = [Double](repeating: 0, count: m.bins * m.frames)
+        for b in 0..<m.bins { for t in 0..<m.frames { values[b * m.frames + t] = Double(m[b, t]) } }
+        try SaveText.write(path, rows: m.bins, columns: m.frames, values: values)
     }
 }
 

@@ -1,6 +1,7 @@
 // The CTC commands: `probs` (load, random, save, info), `text`, `forward`, `backward`, `align`,
 // `viterbi`, `greedy` and `beam`. They read and write the session's `CTCState` and call the CTC
 // module; everything numeric lives there.
+import Base
 import ArgumentParser
 import CTC
 import Foundation
@@ -43,35 +44,40 @@ struct ProbsLoad: WorkbenchCommand {
     var linear = false
 
     mutating func run(session: inout Session) throws {
-        guard !(log && linear) else { throw WorkbenchError("--log and --linear contradict each other") }
-        let table = try MatrixText.read(file)
-        var (T, K, values) = (table.rows, table.columns, table.values)
-        if layout == .kt {
-            var transposed = [Double](repeating: 0, count: values.count)
-            for k in 0..<table.rows { for t in 0..<table.columns { transposed[t * table.rows + k] = values[k * table.columns + t] } }
-            (T, K, values) = (table.columns, table.rows, transposed)
-        }
-        let isLog = log || (!linear && values.contains { $0 < 0 })
-        let m: LogProbabilities
-        do {
-            m = isLog ? try LogProbabilities(frames: T, classes: K, logValues: values)
-                      : try LogProbabilities(frames: T, classes: K, probabilities: values)
-        } catch {
-            throw WorkbenchError("\(file): \(error)")
-        }
+        let (m, isLog) = try ProbabilityFile.load(file, layout: layout, log: log, linear: linear)
         session.ctc.matrix = m
         session.ctc.matrixSource = file
         session.ctc.stepper = nil
-        Console.out("loaded \(file): T=\(T) frames × K=\(K) classes, \(isLog ? "log-probabilities" : "probabilities")")
-        if K != CTC.Tokenizer.classCount {
-            Console.out("note: the notebook's tokenizer has \(CTC.Tokenizer.classCount) classes (blank = \(CTC.Tokenizer.blank)); this matrix has \(K)")
+        Console.out("loaded \(file): T=\(m.frames) frames × K=\(m.classes) classes, \(isLog ? "log-probabilities" : "probabilities")")
+        if m.classes != CTC.Tokenizer.classCount {
+            Console.out("note: the notebook's tokenizer has \(CTC.Tokenizer.classCount) classes (blank = \(CTC.Tokenizer.blank)); this matrix has \(m.classes)")
         }
         reportRowSums(m)
     }
 }
 
-/// Prints the frames whose probabilities do not sum to 1 within 1e-3.
-func reportRowSums(_ m: LogProbabilities) {
+/// A T×K probability matrix from an np.savetxt file, read the same way by `probs load` and `plot grid`.
+enum ProbabilityFile {
+    /// `layout` .kt reads a file whose rows are classes. Without `log` or `linear`, any negative value means
+    /// natural-log probabilities.
+    static func load(_ path: String, layout: MatrixLayout, log: Bool = false, linear: Bool = false) throws -> (matrix: LogProbabilities, isLog: Bool) {
+        guard !(log && linear) else { throw WorkbenchError("--log and --linear contradict each other") }
+        var table = try SaveText.read(path)
+        if layout == .kt { table = table.transposed() }
+        let isLog = log || (!linear && table.values.contains { $0 < 0 })
+        do {
+            let m = isLog ? try LogProbabilities(frames: table.rows, classes: table.columns, logValues: table.values)
+                          : try LogProbabilities(frames: table.rows, classes: table.columns, probabilities: table.values)
+            return (m, isLog)
+        } catch {
+            throw WorkbenchError("\(path): \(error)")
+        }
+    }
+}
+
+/// Prints the frames whose probabilities do not sum to 1 within 1e-3; `source` names the matrix when several
+/// are read at once.
+func reportRowSums(_ m: LogProbabilities, source: String? = nil) {
     var bad: [(Int, Double)] = []
     for t in 0..<m.frames {
         var row = [Double](repeating: 0, count: m.classes)
@@ -81,7 +87,7 @@ func reportRowSums(_ m: LogProbabilities) {
     }
     guard !bad.isEmpty else { return }
     let shown = bad.prefix(8).map { "frame \($0.0) sums to \(String(format: "%.6f", $0.1))" }.joined(separator: ", ")
-    Console.out("warning: \(bad.count) of \(m.frames) rows do not sum to 1 within 1e-3: \(shown)\(bad.count > 8 ? ", ..." : "")")
+    Console.out("warning: \(source.map { $0 + ": " } ?? "")\(bad.count) of \(m.frames) rows do not sum to 1 within 1e-3: \(shown)\(bad.count > 8 ? ", ..." : "")")
 }
 
 struct ProbsRandom: WorkbenchCommand {
@@ -127,14 +133,8 @@ struct ProbsSave: WorkbenchCommand {
 
     mutating func run(session: inout Session) throws {
         let m = try session.ctc.requireMatrix()
-        let values = log ? m.values : m.probabilities
-        if layout == .tk {
-            try MatrixText.write(file, rows: m.frames, columns: m.classes, values: values)
-        } else {
-            var t = [Double](repeating: 0, count: values.count)
-            for f in 0..<m.frames { for k in 0..<m.classes { t[k * m.frames + f] = values[f * m.classes + k] } }
-            try MatrixText.write(file, rows: m.classes, columns: m.frames, values: t)
-        }
+        let table = NumericTable(rows: m.frames, columns: m.classes, values: log ? m.values : m.probabilities)
+        try SaveText.write(file, layout == .tk ? table : table.transposed())
         Console.out("wrote \(file): \(m.frames)×\(m.classes) \(log ? "log-probabilities" : "probabilities") (\(layout.rawValue))")
     }
 }
@@ -229,7 +229,7 @@ struct Forward: WorkbenchCommand {
     mutating func run(session: inout Session) throws {
         let trellis = try session.ctc.trellis()
         if let save {
-            try MatrixText.write(save, rows: trellis.frames, columns: trellis.stateCount, values: trellis.alpha)
+            try SaveText.write(save, rows: trellis.frames, columns: trellis.stateCount, values: trellis.alpha)
         }
         printLikelihood(trellis, table: "alpha", value: trellis.logLikelihood, json: json, saved: save)
     }
@@ -250,7 +250,7 @@ struct Backward: WorkbenchCommand {
     mutating func run(session: inout Session) throws {
         let trellis = try session.ctc.trellis()
         if let save {
-            try MatrixText.write(save, rows: trellis.frames, columns: trellis.stateCount, values: trellis.beta)
+            try SaveText.write(save, rows: trellis.frames, columns: trellis.stateCount, values: trellis.beta)
         }
         printLikelihood(trellis, table: "beta", value: trellis.backwardLogLikelihood, json: json, saved: save)
     }
@@ -291,7 +291,7 @@ struct Align: WorkbenchCommand {
         let trellis = try session.ctc.trellis()
         let soft = trellis.softAlignment()
         let S = soft.states.count, T = soft.frames
-        if let save { try MatrixText.write(save, rows: T, columns: S, values: soft.posteriors) }
+        if let save { try SaveText.write(save, rows: T, columns: S, values: soft.posteriors) }
         if json {
             let rows: [JSON] = (0..<T).map { t in JSON.numbers(Array(soft.posteriors[(t * S)..<((t + 1) * S)])) }
             Console.out(JSON.object([
@@ -346,7 +346,7 @@ struct ViterbiCommand: WorkbenchCommand {
         if let save {
             var table: [Double] = []
             for t in 0..<trellis.frames { table += [Double(t), Double(path.statePath[t]), Double(path.framePath[t])] }
-            try MatrixText.write(save, rows: trellis.frames, columns: 3, values: table)
+            try SaveText.write(save, rows: trellis.frames, columns: 3, values: table)
         }
         if json {
             Console.out(JSON.object([

@@ -6,6 +6,7 @@
 // (`Figure.growingToFitRowLabels`), symbols are numbered by their position in the transcript (`12 c`), and
 // `--frames A:B` / `--labels A:B` zoom in while the axes keep the original numbers; `--x-unit seconds` puts time
 // along x. The numbers come from the CTC module and the drawing from Figures; this file only chooses what goes where.
+import Base
 import ArgumentParser
 import CTC
 import Figures
@@ -400,24 +401,19 @@ struct GridPanelSpec: Equatable {
     }
 
     /// The matrix and labels this panel reads (the session's when no file is named).
-    func source(session: CTCState) throws -> CTCPanelSource {
+    func source(session: CTCState, layout: MatrixLayout) throws -> CTCPanelSource {
         guard let matrix else { return try .session(session) }
-        let m = try Self.loadMatrix(matrix)
+        let m = try Self.loadMatrix(matrix, layout: layout)
         var labels: [Int]? = nil
         if let l = self.labels, !l.isEmpty { labels = try Self.loadLabels(l, classes: m.classes) }
         return CTCPanelSource(matrix: m, labels: labels, name: name ?? Self.defaultName(matrix), origin: matrix)
     }
 
-    /// A T×K np.savetxt matrix (rows = frames): probabilities, or natural logs when any value is negative.
-    static func loadMatrix(_ path: String) throws -> LogProbabilities {
-        let t = try MatrixText.read(path)
-        let isLog = t.values.contains { $0 < 0 }
-        do {
-            return isLog ? try LogProbabilities(frames: t.rows, classes: t.columns, logValues: t.values)
-                         : try LogProbabilities(frames: t.rows, classes: t.columns, probabilities: t.values)
-        } catch {
-            throw WorkbenchError("\(path): \(error)")
-        }
+    /// A T×K np.savetxt matrix read as `probs load` reads it (`layout`, log detection, the row-sum check).
+    static func loadMatrix(_ path: String, layout: MatrixLayout) throws -> LogProbabilities {
+        let m = try ProbabilityFile.load(path, layout: layout).matrix
+        reportRowSums(m, source: path)
+        return m
     }
 
     /// A labels file (class indices, whitespace separated, as np.savetxt writes them — trailing 0s are the batch
@@ -425,7 +421,7 @@ struct GridPanelSpec: Equatable {
     static func loadLabels(_ spec: String, classes: Int) throws -> [Int] {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory), !isDirectory.boolValue {
-            let t = try MatrixText.read(spec)
+            let t = try SaveText.read(spec)
             var labels: [Int] = []
             for v in t.values {
                 guard v.isFinite, v == v.rounded(), v >= 0, v < Double(classes) else {
@@ -491,6 +487,8 @@ struct PlotGrid: WorkbenchCommand {
     var height: Int?
     @Option(help: "Lowest value shown on log probs/alpha/beta panels (default: each panel's smallest finite value).")
     var floor: Double?
+    @Option(help: "Matrix files: tk, rows are frames (default); kt, rows are classes (as probs load).")
+    var layout: MatrixLayout = .tk
     @OptionGroup var view: CTCViewOptions
     @OptionGroup var png: PNGResolutionOption
     @Argument(help: "The panels: KIND[:log][=MATRIX[:LABELS]][@NAME] (see above).")
@@ -505,7 +503,7 @@ struct PlotGrid: WorkbenchCommand {
         for (spec, text) in zip(specs, panels) {
             guard let kind = spec.kind else { drawn.append(.empty); continue }
             do {
-                let source = try spec.source(session: session.ctc)
+                let source = try spec.source(session: session.ctc, layout: layout)
                 let known = spec.matrix == nil ? session.ctc.secondsPerFrame : nil
                 let view = try CTCView(self.view, source: source, known: known, labelsOnProbsIsError: false)
                 drawn.append(.heatmap(try CTCPanels.heatmap(kind, log: spec.log, source: source, floor: floor, view: view)))
