@@ -1,5 +1,6 @@
 // Audio files through libsndfile: read any format it decodes (FLAC, WAV, AIFF, OGG, ...) or headerless raw PCM,
 // mix down to mono, resample to a target rate; write 16-bit FLAC or WAV. Errors name the file and the reason.
+import Base
 import CSndFile
 
 /// Sample encodings for headerless raw PCM files (little-endian unless stated).
@@ -88,14 +89,21 @@ public enum AudioFile {
         guard sf_format_check(&sfinfo) != 0 else {
             throw AudioError.cannotWrite(path: path, reason: "libsndfile rejects \(fmt.rawValue) at \(wave.sampleRate) Hz")
         }
-        guard let file = sf_open(path, Int32(SFM_WRITE), &sfinfo) else {
-            throw AudioError.cannotWrite(path: path, reason: String(cString: sf_strerror(nil)))
-        }
         let clipped = wave.samples.map { min(max($0, -1), 1) }
-        let written = clipped.withUnsafeBufferPointer { sf_writef_float(file, $0.baseAddress, sf_count_t($0.count)) }
-        let reason = String(cString: sf_strerror(file))
-        sf_close(file)
-        guard written == clipped.count else { throw AudioError.cannotWrite(path: path, reason: reason) }
+        do {
+            // Into a temporary file renamed over `path`: a failed write keeps the previous audio file whole.
+            try AtomicFile.write(to: path) { temporary in
+                guard let file = sf_open(temporary, Int32(SFM_WRITE), &sfinfo) else {
+                    throw AudioError.cannotWrite(path: path, reason: String(cString: sf_strerror(nil)))
+                }
+                let written = clipped.withUnsafeBufferPointer { sf_writef_float(file, $0.baseAddress, sf_count_t($0.count)) }
+                let reason = String(cString: sf_strerror(file))
+                let closed = sf_close(file)
+                guard written == clipped.count, closed == 0 else { throw AudioError.cannotWrite(path: path, reason: reason) }
+            }
+        } catch let e as FileWriteError {
+            throw AudioError.cannotWrite(path: path, reason: e.reason)
+        }
     }
 
     // MARK: - internals

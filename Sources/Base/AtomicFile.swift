@@ -61,29 +61,68 @@ public enum AtomicFile {
     public static func isTemporaryName(_ name: String) -> Bool { name.hasPrefix(".") && name.contains(".tmp-") }
 
     public static func write(_ bytes: [UInt8], to path: String) throws(FileWriteError) {
-        let target = try resolvedTarget(of: path)
-        let existing = try existingRegularFile(target, named: path)
-        let folder = directoryName(of: target)
-        let tmp = folder + "/." + baseName(of: target) + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw FileWriteError(path: path, errno: errno, folder: folder) }
-        var failure: Int32 = 0
-        if let existing {
-            // Before any byte is written, so a mode-600 file's contents are never readable by others.
-            if fchmod(fd, existing.st_mode & 0o7777) != 0 { failure = errno }
-            if existing.st_uid != geteuid() || existing.st_gid != getegid() { _ = fchown(fd, existing.st_uid, existing.st_gid) }
+        let temporary = try Temporary(for: path)
+        try temporary.commit(failure: writeAll(bytes, to: temporary.fd))
+    }
+
+    /// For writers that must open a path themselves (libsndfile): `body` writes the whole file at the temporary
+    /// path it is given (created empty, already with the final mode; open it for writing, do not recreate it),
+    /// which then replaces `path` as `write(_:to:)` does. An error from `body` leaves `path` untouched and is
+    /// rethrown as it is.
+    public static func write(to path: String, by body: (_ temporaryPath: String) throws -> Void) throws {
+        let temporary = try Temporary(for: path)
+        do { try body(temporary.path) } catch {
+            temporary.abandon()
+            throw error
         }
-        if failure == 0 { failure = writeAll(bytes, to: fd) }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
-        if close(fd) != 0, failure == 0 { failure = errno }
-        if failure == 0, rename(tmp, target) != 0 { failure = errno }
-        guard failure == 0 else {
-            unlink(tmp)
-            throw FileWriteError(path: path, errno: failure, folder: folder)
+        try temporary.commit(failure: 0)
+    }
+
+    /// The temporary file beside the target, open for writing, with the target's mode and owner when it exists.
+    private struct Temporary {
+        let requested: String, target: String, folder: String, path: String
+        let fd: Int32
+
+        init(for requested: String) throws(FileWriteError) {
+            self.requested = requested
+            target = try AtomicFile.resolvedTarget(of: requested)
+            let existing = try AtomicFile.existingRegularFile(target, named: requested)
+            folder = AtomicFile.directoryName(of: target)
+            path = folder + "/." + AtomicFile.baseName(of: target) + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { throw FileWriteError(path: requested, errno: errno, folder: folder) }
+            if let existing {
+                // Before any byte is written, so a mode-600 file's contents are never readable by others.
+                var failure: Int32 = 0
+                if fchmod(fd, existing.st_mode & 0o7777) != 0 { failure = errno }
+                if existing.st_uid != geteuid() || existing.st_gid != getegid() { _ = fchown(fd, existing.st_uid, existing.st_gid) }
+                guard failure == 0 else {
+                    abandon()
+                    throw FileWriteError(path: requested, errno: failure, folder: folder)
+                }
+            }
         }
-        // Make the rename itself durable.
-        let dfd = open(folder, O_RDONLY | O_CLOEXEC)
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+
+        func abandon() {
+            close(fd)
+            unlink(path)
+        }
+
+        /// Syncs the bytes (written through `fd` or by another opener of `path`), renames over the target and
+        /// syncs the folder; on any failure removes the temporary file and throws.
+        func commit(failure earlier: Int32) throws(FileWriteError) {
+            var failure = earlier
+            if failure == 0, fsync(fd) != 0 { failure = errno }
+            if close(fd) != 0, failure == 0 { failure = errno }
+            if failure == 0, rename(path, target) != 0 { failure = errno }
+            guard failure == 0 else {
+                unlink(path)
+                throw FileWriteError(path: requested, errno: failure, folder: folder)
+            }
+            // Make the rename itself durable.
+            let dfd = open(folder, O_RDONLY | O_CLOEXEC)
+            if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+        }
     }
 
     public static func write(_ text: String, to path: String) throws(FileWriteError) {

@@ -15,6 +15,7 @@
 // Rates: `corpus` = Σ errors / Σ reference length (sclite's Err); `meanPerUtterance` = mean of per-utterance
 // Levenshtein rates (the notebook's avg_wer / avg_cer), over utterances with a non-empty reference (the notebook
 // raises there).
+import Base
 import Foundation
 
 /// Edit counts of one hypothesis against one reference (or a sum of them).
@@ -222,8 +223,8 @@ public enum TrnWriter {
         return s
     }
 
-    /// Writes `entries` to `url` (UTF-8).
+    /// Writes `entries` to `url` (UTF-8), atomically.
     public static func write(_ entries: [(id: String, text: String)], to url: URL) throws {
-        try contents(entries).write(to: url, atomically: true, encoding: .utf8)
+        try AtomicFile.write(contents(entries), to: url)
     }
 }

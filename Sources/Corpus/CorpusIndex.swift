@@ -3,6 +3,7 @@
 // walks the tree and reads every transcript (cheap), but re-reads an audio header only when the file's mtime or
 // size changed. Stored as tab-separated text: `.trellis-index.tsv` in the corpus root when writable, else under
 // $XDG_CACHE_HOME (or ~/.cache)/trellis/.
+import Base
 import Foundation
 
 public struct AudioHeaderCache: Sendable {
@@ -66,9 +67,9 @@ public struct AudioHeaderCache: Sendable {
         for (k, e) in entries.sorted(by: { $0.key < $1.key }) {
             out += "\(k)\t\(e.mtime)\t\(e.size)\t\(e.frames)\t\(e.sampleRate)\n"
         }
-        let tmp = path + ".tmp-\(getpid())"
-        try out.write(toFile: tmp, atomically: false, encoding: .utf8)
-        if rename(tmp, path) != 0 { unlink(tmp); throw CorpusError.unreadable(path: path, reason: "cannot write the index") }
+        do { try AtomicFile.write(out, to: path) } catch {
+            throw CorpusError.unreadable(path: path, reason: "cannot write the index: \(error.reason)")
+        }
     }
 
     /// Where the index of the corpus at `root` lives: inside it if writable, else in the user's cache directory.

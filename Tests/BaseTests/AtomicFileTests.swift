@@ -83,6 +83,33 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(mode(path) & 0o7777, 0o750)
     }
 
+    /// The path-based form, for libraries that open the file themselves (libsndfile).
+    func testAWriterThatNeedsAPathGetsATemporaryOneWithTheFinalMode() throws {
+        let path = dir + "/audio.wav"
+        try "old\n".write(toFile: path, atomically: false, encoding: .utf8)
+        XCTAssertEqual(chmod(path, 0o640), 0)
+        try AtomicFile.write(to: path) { temporary in
+            XCTAssertNotEqual(temporary, path)
+            XCTAssertEqual(self.mode(temporary) & 0o7777, 0o640, "the temporary file already has the final mode")
+            try "new\n".write(toFile: temporary, atomically: false, encoding: .utf8)
+        }
+        XCTAssertEqual(read(path), "new\n")
+        XCTAssertEqual(mode(path) & 0o7777, 0o640)
+        XCTAssertEqual(leftovers(), [])
+    }
+
+    func testAFailingPathWriterLeavesTheOldFileAndNoTemporary() throws {
+        struct Refused: Error {}
+        let path = dir + "/audio.wav"
+        try "old\n".write(toFile: path, atomically: false, encoding: .utf8)
+        XCTAssertThrowsError(try AtomicFile.write(to: path) { temporary in
+            try "half".write(toFile: temporary, atomically: false, encoding: .utf8)
+            throw Refused()
+        }) { XCTAssertTrue($0 is Refused, "the writer's own error comes back: \($0)") }
+        XCTAssertEqual(read(path), "old\n")
+        XCTAssertEqual(leftovers(), [])
+    }
+
     func testAFIFOIsRefusedAndLeftInPlace() {
         let path = dir + "/pipe"
         XCTAssertEqual(mkfifo(path, 0o644), 0)

@@ -4,6 +4,7 @@
 // SPEAKER-CHAPTER.trans.txt files, OUT/SPEAKERS.txt and OUT/synth.json (the options, for provenance).
 // Every utterance depends only on (seed, subset, index), so the corpus is identical for a seed whatever the
 // number of parallel jobs; the test subset uses held-out voices and sentences not in the training subset.
+import Base
 import Audio
 import Foundation
 
@@ -156,15 +157,15 @@ public enum Synthesizer {
         for (dir, lines) in chapters {
             let parts = dir.split(separator: "/")
             let path = "\(o.output)/\(dir)/\(parts[1])-\(parts[2]).trans.txt"
-            try lines.sorted { $0.0 < $1.0 }.map { "\($0.0) \($0.1)\n" }.joined().write(toFile: path, atomically: true, encoding: .utf8)
+            try AtomicFile.write(lines.sorted { $0.0 < $1.0 }.map { "\($0.0) \($0.1)\n" }.joined(), to: path)
         }
-        try ("; ID | SEX | SUBSET | VOICE (trellis corpus synth, seed \(o.seed))\n" + speakerLines.joined(separator: "\n") + "\n")
-            .write(toFile: o.output + "/SPEAKERS.txt", atomically: true, encoding: .utf8)
+        try AtomicFile.write("; ID | SEX | SUBSET | VOICE (trellis corpus synth, seed \(o.seed))\n" + speakerLines.joined(separator: "\n") + "\n",
+                             to: o.output + "/SPEAKERS.txt")
         report.trainSpeakers = trainSpk
         report.testSpeakers = testSpk
         report.sentencesAvailable = sentences.count
         report.seconds = Date().timeIntervalSince(started)
-        try provenance(o, report).write(toFile: o.output + "/synth.json", atomically: true, encoding: .utf8)
+        try AtomicFile.write(provenance(o, report), to: o.output + "/synth.json")
         return report
     }
 
