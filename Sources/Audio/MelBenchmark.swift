@@ -1,5 +1,6 @@
 // The `bench mel` workload of /work/shared/anchors: torchaudio-default MelSpectrogram of 60 s of Gaussian noise at
 // 16 kHz, best of `reps` runs (the anchor reports PyTorch's best of its repetitions the same way).
+import Base
 import Foundation
 
 public struct MelBenchmarkResult: Sendable {
@@ -17,9 +18,9 @@ public enum MelBenchmark {
     /// Times each configuration on the same signal, one after the other (all the reps of the first, then the
     /// second, ...), each after its own warm-up run.
     public static func run(seconds: Double = 60, reps: Int = 20, configs: [MelConfig]) throws -> [MelBenchmarkResult] {
-        var rng = SeededGenerator(seed: 0)
+        var rng = Xoshiro256StarStar(seed: 0)
         let n = Int(seconds * Double(configs.first?.sampleRate ?? 16000))
-        let samples = (0..<n).map { _ in Float(rng.gaussian()) }
+        let samples = (0..<n).map { _ in Float(rng.nextGaussian()) }
         return try configs.map { config in
             let mel = try MelSpectrogram(config)
             _ = try mel.compute(samples)                   // warm-up: first-touch pages, threads

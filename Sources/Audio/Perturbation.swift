@@ -1,6 +1,7 @@
 // Waveform perturbations for augmentation and corpus synthesis: speed perturbation (resample then reinterpret at
 // the old rate, like sox `speed` / Kaldi's 0.9–1.1× recipe: tempo and pitch change together) and additive noise at a
-// given signal-to-noise ratio. Deterministic for a SeededGenerator.
+// given signal-to-noise ratio. Deterministic for a Xoshiro256StarStar.
+import Base
 import Foundation
 
 public enum Perturbation {
@@ -13,8 +14,8 @@ public enum Perturbation {
     }
 
     /// Adds white Gaussian noise scaled so 10·log10(P_signal / P_noise) = snrDB. Silence stays silent.
-    public static func addNoise(_ wave: Waveform, snrDB: Double, using rng: inout SeededGenerator) -> Waveform {
-        let noise = (0..<wave.count).map { _ in Float(rng.gaussian()) }
+    public static func addNoise(_ wave: Waveform, snrDB: Double, using rng: inout Xoshiro256StarStar) -> Waveform {
+        let noise = (0..<wave.count).map { _ in Float(rng.nextGaussian()) }
         return addNoise(wave, noise: noise, snrDB: snrDB)
     }
 

@@ -1,7 +1,9 @@
 // SpecAugment masking with torchaudio's TimeMasking / FrequencyMasking semantics (one mask per call, iid over
 // nothing, p = 1): width = floor(u1 · param), start = floor(u2 · (size − u1 · param)), values in [start, start+width)
 // set to `maskValue`. So a width is uniform in [0, param) and the mask never runs past the end. Random numbers come
-// from a SeededGenerator, so a seed reproduces every mask.
+// from a Xoshiro256StarStar, so a seed reproduces every mask.
+import Base
+
 public struct SpecAugment: Sendable, Equatable {
     /// The notebook's TimeMasking(time_mask_param=15) and FrequencyMasking(freq_mask_param=20).
     public var timeMaskParam: Int = 15
@@ -16,21 +18,21 @@ public struct SpecAugment: Sendable, Equatable {
     }
 
     /// One mask along an axis of `size`, as torchaudio.functional.mask_along_axis draws it: [start, end).
-    public static func drawMask(size: Int, param: Int, using rng: inout SeededGenerator) -> Range<Int> {
-        let value = rng.uniform() * Float(param)
-        let minValue = rng.uniform() * (Float(size) - value)
+    public static func drawMask(size: Int, param: Int, using rng: inout Xoshiro256StarStar) -> Range<Int> {
+        let value = rng.nextUnitFloat() * Float(param)
+        let minValue = rng.nextUnitFloat() * (Float(size) - value)
         let start = max(Int(minValue), 0)
         let end = min(start + Int(value), size)
         return start..<max(end, start)
     }
 
     /// Applies the configured time masks then frequency masks (the notebook's order) in place.
-    public func apply(_ m: inout FeatureMatrix, using rng: inout SeededGenerator) {
+    public func apply(_ m: inout FeatureMatrix, using rng: inout Xoshiro256StarStar) {
         for _ in 0..<timeMasks { SpecAugment.maskTime(&m, drawMask(m.frames, timeMaskParam, &rng), value: maskValue) }
         for _ in 0..<freqMasks { SpecAugment.maskBins(&m, drawMask(m.bins, freqMaskParam, &rng), value: maskValue) }
     }
 
-    private func drawMask(_ size: Int, _ param: Int, _ rng: inout SeededGenerator) -> Range<Int> {
+    private func drawMask(_ size: Int, _ param: Int, _ rng: inout Xoshiro256StarStar) -> Range<Int> {
         SpecAugment.drawMask(size: size, param: param, using: &rng)
     }
 

@@ -15,6 +15,7 @@
 // Features per utterance: waveform (16 kHz) → optional speed perturbation and noise → MelConfig (mel, optional log,
 // optional per-utterance normalisation) → optional SpecAugment (after normalisation, so masks hold the mean 0).
 // Everything random derives from (seed, epoch, batch index), so a run is reproducible however threads interleave.
+import Base
 import Audio
 import CTC
 import Foundation
@@ -73,7 +74,7 @@ public enum BatchPlan {
         }
         var batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min($0 + batchSize, order.count)]) }
         if shuffle {
-            var rng = SeededGenerator(seed: seed, stream: UInt64(epoch) &+ 0x5EED)
+            var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(epoch) &+ 0x5EED)
             batches.shuffle(using: &rng)
         }
         return batches
@@ -95,7 +96,7 @@ public final class FeatureExtractor: @unchecked Sendable {
     }
 
     /// Features of one utterance; `rng` drives the augmentations when `augment` is set.
-    public func features(_ u: Utterance, augment: Bool, rng: inout SeededGenerator) throws -> FeatureMatrix {
+    public func features(_ u: Utterance, augment: Bool, rng: inout Xoshiro256StarStar) throws -> FeatureMatrix {
         var m: FeatureMatrix
         let waveAug = augment && pipeline.perturbsWaveform
         if !waveAug, cacheEnabled, let hit = lock.withLock({ cache[u.id] }) {
@@ -120,7 +121,7 @@ public final class FeatureExtractor: @unchecked Sendable {
 
     /// Pads and stacks utterances into a Batch (see the layout at the top of this file).
     public func batch(_ utts: [Utterance], augment: Bool, seed: UInt64) throws -> Batch {
-        var rng = SeededGenerator(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         let feats = try utts.map { try features($0, augment: augment, rng: &rng) }
         let nMels = pipeline.mel.nMels, tMax = feats.map(\.frames).max() ?? 0
         var x = [Float](repeating: 0, count: utts.count * nMels * tMax)

@@ -3,6 +3,7 @@
 // scores (B, T', outputWidth) (logits: the caller applies log-softmax and the CTC loss); backward takes
 // dL/dscores and accumulates every parameter's gradient. Parameters are visited in PyTorch's
 // `named_parameters()` order under the same names, so state dicts map one to one.
+import Base
 import NN
 
 /// The DNN's intermediate_layers: Linear(rnn, h) ReLU Dropout(0.4) Linear(h, h) ReLU Dropout(0.2) Linear(h, rnn).
@@ -15,7 +16,7 @@ struct DNNHead: ParameterContainer {
     var drop5: Dropout
     var l6: Linear
 
-    init(_ c: ModelConfig, rng: inout SeededRNG) {
+    init(_ c: ModelConfig, rng: inout Xoshiro256StarStar) {
         l0 = Linear(inFeatures: c.rnnDim, outFeatures: c.dnnHidden, name: "intermediate_layers.0", rng: &rng)
         drop2 = Dropout(p: 0.4, rng: &rng)
         l3 = Linear(inFeatures: c.dnnHidden, outFeatures: c.dnnHidden, name: "intermediate_layers.3", rng: &rng)
@@ -30,7 +31,7 @@ struct DNNHead: ParameterContainer {
     }
 
     mutating func setMode(_ m: Mode) { drop2.mode = m; drop5.mode = m }
-    mutating func reseed(_ rng: inout SeededRNG) { drop2.rng = rng.split(); drop5.rng = rng.split() }
+    mutating func reseed(_ rng: inout Xoshiro256StarStar) { drop2.rng = rng.split(); drop5.rng = rng.split() }
 
     mutating func forward(_ x: Tensor) -> Tensor {
         var h = l0.forward(x)
@@ -66,7 +67,7 @@ public struct CTCModel: ParameterContainer {
     public init(_ config: ModelConfig, seed: UInt64) throws {
         if let e = config.validationError() { throw StateDictError("model config: \(e)") }
         self.config = config
-        var rng = SeededRNG(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         features = FeatureExtractor(config, rng: &rng)
         switch config.kind {
         case .dnn:
@@ -100,7 +101,7 @@ public struct CTCModel: ParameterContainer {
     /// Re-derives every dropout mask stream from `seed`, so a step's masks depend only on (run seed, step)
     /// and a resumed run draws the same masks as an uninterrupted one.
     public mutating func reseedDropout(_ seed: UInt64) {
-        var rng = SeededRNG(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         features.reseed(&rng)
         dnn?.reseed(&rng)
         lstm?.reseedDropout(&rng)

@@ -3,6 +3,7 @@
 //   x (B, 1, F, T) → cnn → (B, C, F/2, T') → rescnn_layers → flatten → (B, T', C·F/2)
 //   → fully_connected: Linear(C·F/2, 4·F/2) ReLU Dropout(0.4) Linear(4·F/2, rnn) ReLU Dropout(0.2) Linear(rnn, rnn)
 // Parameter names follow the notebook's module tree (feature_extractor.rescnn_layers.0.conv_block.4.weight …).
+import Base
 import NN
 
 /// ResidualCNN: conv_block = [Conv2d, CNNLayerNorm, ReLU, Dropout, Conv2d, CNNLayerNorm] plus the identity
@@ -15,7 +16,7 @@ struct ResidualBlock: ParameterContainer {
     var conv4: Conv2d
     var norm5: CNNLayerNorm
 
-    init(channels: Int, features: Int, dropout: Float, name: String, rng: inout SeededRNG) {
+    init(channels: Int, features: Int, dropout: Float, name: String, rng: inout Xoshiro256StarStar) {
         conv0 = Conv2d(inChannels: channels, outChannels: channels, kernel: 3, stride: 1, padding: 1, name: name + ".conv_block.0", rng: &rng)
         norm1 = CNNLayerNorm(features: features, name: name + ".conv_block.1")
         drop3 = Dropout(p: dropout, rng: &rng)
@@ -31,7 +32,7 @@ struct ResidualBlock: ParameterContainer {
     }
 
     mutating func setMode(_ m: Mode) { drop3.mode = m }
-    mutating func reseed(_ rng: inout SeededRNG) { drop3.rng = rng.split() }
+    mutating func reseed(_ rng: inout Xoshiro256StarStar) { drop3.rng = rng.split() }
 
     /// y = conv_block(x) + x
     mutating func forward(_ x: Tensor) -> Tensor {
@@ -69,7 +70,7 @@ struct FeatureExtractor: ParameterContainer {
     var drop5: Dropout
     var fc6: Linear
 
-    init(_ c: ModelConfig, rng: inout SeededRNG) {
+    init(_ c: ModelConfig, rng: inout Xoshiro256StarStar) {
         let name = "feature_extractor"
         let f = c.reducedFeats
         cnn = Conv2d(inChannels: 1, outChannels: c.channels, kernel: 3, stride: c.stride, padding: 1, name: name + ".cnn", rng: &rng)
@@ -98,7 +99,7 @@ struct FeatureExtractor: ParameterContainer {
         drop5.mode = m
     }
 
-    mutating func reseed(_ rng: inout SeededRNG) {
+    mutating func reseed(_ rng: inout Xoshiro256StarStar) {
         for i in blocks.indices { blocks[i].reseed(&rng) }
         drop2.rng = rng.split()
         drop5.rng = rng.split()

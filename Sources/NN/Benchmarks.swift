@@ -1,4 +1,5 @@
 // Benchmarks: timed runs of the engine's hot layers on fixed workloads, for `trellis bench` and for reports.
+import Base
 import Foundation
 
 public enum NNBenchmarks {
@@ -16,7 +17,7 @@ public enum NNBenchmarks {
     /// The default is the notebook's residual conv at batch 16 × 400 frames: (16, 32, 64, 400), 32 → 32.
     public static func conv2d(batch: Int = 16, channels: Int = 32, height: Int = 64, width: Int = 400,
                               tileColumns: Int? = nil, repetitions: Int = 3) -> (forward: Timing, backward: Timing) {
-        var rng = SeededRNG(seed: 1)
+        var rng = Xoshiro256StarStar(seed: 1)
         var conv = Conv2d(inChannels: channels, outChannels: channels, kernel: 3, padding: 1, name: "bench", rng: &rng)
         if let tileColumns { conv.tileColumns = tileColumns }
         var x = Tensor(uninitialized: [batch, channels, height, width])

@@ -5,6 +5,7 @@
 // Either way the batch is split over two workers, each on its own images.
 // x is (B, C, H, W) — in Trellis (batch, channel, mel feature F, time T) — and y is (B, O, Ho, Wo) with
 // Ho = (H + 2 ph - kh) / sh + 1. Weight (O, C, kh, kw) and bias (O) as in PyTorch.
+import Base
 import CBLAS
 import CKernels
 
@@ -32,7 +33,7 @@ public struct Conv2d: Layer {
 
     /// PyTorch's default initialisation: uniform in ±1/sqrt(C·kh·kw) for weight and bias.
     public init(inChannels: Int, outChannels: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
-                padding: (Int, Int) = (0, 0), bias: Bool = true, name: String, rng: inout SeededRNG) {
+                padding: (Int, Int) = (0, 0), bias: Bool = true, name: String, rng: inout Xoshiro256StarStar) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernel = (kernel.0, kernel.1)
@@ -47,7 +48,7 @@ public struct Conv2d: Layer {
 
     /// Square kernel, stride and padding (the notebook's `nn.Conv2d(C, O, k, stride=s, padding=p)`).
     public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, name: String, rng: inout SeededRNG) {
+                bias: Bool = true, name: String, rng: inout Xoshiro256StarStar) {
         self.init(inChannels: inChannels, outChannels: outChannels, kernel: (kernel, kernel), stride: (stride, stride),
                   padding: (padding, padding), bias: bias, name: name, rng: &rng)
     }

@@ -1,4 +1,5 @@
 // Elementwise: ReLU, Dropout (seeded, inverted scaling) and the residual add. Any shape.
+import Base
 
 /// y = max(x, 0). Keeps its output: dx = dy where y > 0.
 public struct ReLU: Layer {
@@ -43,16 +44,16 @@ public struct ReLU: Layer {
 public struct Dropout: Layer {
     public let p: Float
     public var mode: Mode = .training
-    public var rng: SeededRNG
+    public var rng: Xoshiro256StarStar
     private var mask: [Float] = []  // 0 or 1/(1-p), one per element of the last training forward
 
     public init(p: Float, seed: UInt64) {
         precondition(p >= 0 && p < 1, "Dropout: p must be in [0, 1), got \(p)")
         self.p = p
-        self.rng = SeededRNG(seed: seed)
+        self.rng = Xoshiro256StarStar(seed: seed)
     }
 
-    public init(p: Float, rng: inout SeededRNG) {
+    public init(p: Float, rng: inout Xoshiro256StarStar) {
         self.init(p: p, seed: rng.next())
     }
 
@@ -75,7 +76,7 @@ public struct Dropout: Layer {
                         let (xs, ys, ms, ss) = (xp.baseAddress!, yp.baseAddress!, mp.baseAddress!, sp.baseAddress!)
                         let half = (n / 2) & ~1
                         let ranges = [0..<half, half..<n]
-                        func fill(_ r: Range<Int>, _ g: inout SeededRNG) {
+                        func fill(_ r: Range<Int>, _ g: inout Xoshiro256StarStar) {
                             var i = r.lowerBound
                             while i < r.upperBound {
                                 let bits = g.next()

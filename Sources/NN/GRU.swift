@@ -11,7 +11,7 @@ public struct GRU: ParameterContainer {
     var stack: RecurrentStack<GRUCell>
 
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bidirectional: Bool = false,
-                dropout: Float = 0, name: String, rng: inout SeededRNG) {
+                dropout: Float = 0, name: String, rng: inout Xoshiro256StarStar) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.numLayers = numLayers
@@ -63,7 +63,7 @@ struct GRUCell: RecurrentCell {
     private var gates = Buffer(), hn = Buffer(), hs = Buffer()
     private var big = Buffer(), pre = Buffer(), dhNext = Buffer(), dh = Buffer()
 
-    init(inputSize: Int, hidden: Int, prefix: String, suffix: String, rng: inout SeededRNG) {
+    init(inputSize: Int, hidden: Int, prefix: String, suffix: String, rng: inout Xoshiro256StarStar) {
         self.inputSize = inputSize
         self.hidden = hidden
         let bound = 1 / Float(hidden).squareRoot()
@@ -201,6 +201,7 @@ struct GRUCell: RecurrentCell {
 }
 
 #if canImport(Glibc)
+import Base
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

@@ -12,7 +12,7 @@ public struct LSTM: ParameterContainer {
 
     /// `name` is the module's state_dict prefix (e.g. "intermediate_layers").
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bidirectional: Bool = false, projSize: Int = 0,
-                dropout: Float = 0, name: String, rng: inout SeededRNG) {
+                dropout: Float = 0, name: String, rng: inout Xoshiro256StarStar) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.numLayers = numLayers
@@ -69,7 +69,7 @@ struct LSTMCell: RecurrentCell {
     // Scratch reused across calls.
     private var big = Buffer(), pre = Buffer(), mbuf = Buffer(), dhNext = Buffer(), dcNext = Buffer(), dh = Buffer(), dm = Buffer()
 
-    init(inputSize: Int, hidden: Int, proj: Int, prefix: String, suffix: String, rng: inout SeededRNG) {
+    init(inputSize: Int, hidden: Int, proj: Int, prefix: String, suffix: String, rng: inout Xoshiro256StarStar) {
         self.inputSize = inputSize
         self.hidden = hidden
         self.proj = proj
@@ -261,6 +261,7 @@ func accumulateRowSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into a: 
 }
 
 #if canImport(Glibc)
+import Base
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

@@ -1,4 +1,5 @@
 // Linear: y = x W^T + b over rows. x is (..., in), y is (..., out); W is (out, in) as in PyTorch.
+import Base
 
 public struct Linear: Layer {
     public var weight: Parameter  // (out, in)
@@ -8,7 +9,7 @@ public struct Linear: Layer {
     private var input = Tensor.empty
 
     /// PyTorch's default initialisation: weight and bias uniform in ±1/sqrt(in).
-    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, name: String, rng: inout SeededRNG) {
+    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, name: String, rng: inout Xoshiro256StarStar) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         let bound = 1 / Float(inFeatures).squareRoot()

@@ -1,5 +1,6 @@
 // Parameter: a named learnable array with its gradient, in PyTorch's name, shape and memory layout.
 // ParameterContainer: how optimisers and checkpoints walk a model's parameters in a fixed order.
+import Base
 
 public struct Parameter: Sendable {
     /// Full PyTorch state_dict key, e.g. "feature_extractor.cnn.weight" or "lstm.weight_ih_l0_reverse".
@@ -18,7 +19,7 @@ public struct Parameter: Sendable {
     }
 
     /// PyTorch's default for Linear/Conv/LSTM/GRU: uniform in [-bound, bound) (bound = 1/sqrt(fan_in) or 1/sqrt(H)).
-    public static func uniform(name: String, shape: [Int], bound: Float, rng: inout SeededRNG) -> Parameter {
+    public static func uniform(name: String, shape: [Int], bound: Float, rng: inout Xoshiro256StarStar) -> Parameter {
         let n = shape.reduce(1, *)
         var v = [Float](repeating: 0, count: n)
         for i in 0..<n { v[i] = rng.uniform(bound) }

@@ -60,7 +60,7 @@ struct RecurrentStack<Cell: RecurrentCell> {
     private var schedule: SequenceSchedule?
     private var layerInputs: [Tensor] = []
 
-    init(cells: [Cell], numLayers: Int, directions: Int, dropout: Float, rng: inout SeededRNG) {
+    init(cells: [Cell], numLayers: Int, directions: Int, dropout: Float, rng: inout Xoshiro256StarStar) {
         precondition(cells.count == numLayers * directions, "RecurrentStack: \(cells.count) cells for \(numLayers)×\(directions)")
         self.cells = cells
         self.numLayers = numLayers
@@ -151,6 +151,7 @@ struct RecurrentStack<Cell: RecurrentCell> {
 @inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 
 #if canImport(Glibc)
+import Base
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

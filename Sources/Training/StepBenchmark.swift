@@ -3,6 +3,7 @@
 // 400, random labels of 150 — so the figure sits beside PyTorch's bench_torch.py step_* on the same machine.
 // FLOPs are counted the way PyTorch's FlopCounterMode counts them (convolutions and matrix products, 2 per
 // multiply-add; backward = input gradient + weight gradient, none for the first convolution's data input).
+import Base
 import Foundation
 import Models
 import NN
@@ -65,7 +66,7 @@ public enum StepBenchmark {
 
     /// The fixed random workload (deterministic).
     public static func workload(_ c: ModelConfig, seed: UInt64 = 0) -> ModelBatch {
-        var rng = SeededRNG(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         var x = [Float](repeating: 0, count: batch * c.nFeats * frames)
         // Roughly standard normal (sum of uniforms), like torch.randn.
         for i in x.indices { x[i] = (rng.nextUnitFloat() + rng.nextUnitFloat() + rng.nextUnitFloat() - 1.5) * 2 }

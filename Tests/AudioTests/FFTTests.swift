@@ -1,4 +1,5 @@
 // The FFT and GEMM paths of the STFT against each other and against a float64 DFT, on a chirp.
+import Base
 import XCTest
 @testable import Audio
 
@@ -6,10 +7,10 @@ final class FFTTests: XCTestCase {
     /// A linear chirp from 50 Hz to 7.5 kHz at 16 kHz, with a little seeded noise so no bin is exactly zero.
     func chirp(seconds: Double = 1) -> [Float] {
         let rate = 16000.0, n = Int(seconds * rate), f0 = 50.0, f1 = 7500.0
-        var rng = SeededGenerator(seed: 7)
+        var rng = Xoshiro256StarStar(seed: 7)
         return (0..<n).map { i in
             let t = Double(i) / rate
-            return Float(0.8 * sin(2 * Double.pi * (f0 * t + (f1 - f0) * t * t / (2 * seconds))) + 1e-3 * rng.gaussian())
+            return Float(0.8 * sin(2 * Double.pi * (f0 * t + (f1 - f0) * t * t / (2 * seconds))) + 1e-3 * rng.nextGaussian())
         }
     }
 

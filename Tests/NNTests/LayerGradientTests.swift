@@ -1,10 +1,11 @@
 // Finite-difference checks of every single-input layer's backward, and forward oracles.
+import Base
 import XCTest
 @testable import NN
 
 final class LayerGradientTests: XCTestCase {
     func testLinear() {
-        var rng = SeededRNG(seed: 1)
+        var rng = Xoshiro256StarStar(seed: 1)
         let layer = Linear(inFeatures: 5, outFeatures: 4, name: "fc", rng: &rng)
         checkLayer(layer, input: randomTensor([2, 3, 5], seed: 2))
         XCTAssertEqual(layer.weight.name, "fc.weight")
@@ -13,7 +14,7 @@ final class LayerGradientTests: XCTestCase {
     }
 
     func testConv2dStrides() {
-        var rng = SeededRNG(seed: 3)
+        var rng = Xoshiro256StarStar(seed: 3)
         for (k, s, p) in [((3, 3), (1, 1), (1, 1)), ((3, 3), (2, 2), (1, 1)), ((3, 2), (2, 1), (1, 0)), ((1, 1), (1, 1), (0, 0))] {
             var conv = Conv2d(inChannels: 2, outChannels: 3, kernel: k, stride: s, padding: p, name: "c", rng: &rng)
             conv.tileColumns = 5  // several tiles per image
@@ -22,7 +23,7 @@ final class LayerGradientTests: XCTestCase {
     }
 
     func testConv2dMatchesDirectConvolution() {
-        var rng = SeededRNG(seed: 5)
+        var rng = Xoshiro256StarStar(seed: 5)
         var conv = Conv2d(inChannels: 3, outChannels: 4, kernel: (3, 2), stride: (2, 1), padding: (1, 1), name: "c", rng: &rng)
         conv.tileColumns = 7
         let x = randomTensor([2, 3, 7, 5], seed: 6)
@@ -50,7 +51,7 @@ final class LayerGradientTests: XCTestCase {
             (1, 12, 8, 2, 7, true), (2, 32, 32, 4, 400, true),
         ]
         for (n, s) in shapes.enumerated() {
-            var rng = SeededRNG(seed: UInt64(20 + n))
+            var rng = Xoshiro256StarStar(seed: UInt64(20 + n))
             var direct = Conv2d(inChannels: s.c, outChannels: s.o, kernel: 3, padding: 1, bias: s.bias, name: "c", rng: &rng)
             direct.algorithm = .direct3x3
             var reference = direct
@@ -69,14 +70,14 @@ final class LayerGradientTests: XCTestCase {
 
     func testDirect3x3Gradients() throws {
         guard cpuHasAVX2FMA else { throw XCTSkip("this CPU has no AVX2 + FMA: only im2col runs") }
-        var rng = SeededRNG(seed: 11)
+        var rng = Xoshiro256StarStar(seed: 11)
         var conv = Conv2d(inChannels: 4, outChannels: 4, kernel: 3, padding: 1, name: "c", rng: &rng)
         conv.algorithm = .direct3x3
         checkLayer(conv, input: randomTensor([2, 4, 3, 10], seed: 12))
     }
 
     func testDirect3x3OnlyWhereItApplies() {
-        var rng = SeededRNG(seed: 13)
+        var rng = Xoshiro256StarStar(seed: 13)
         XCTAssertFalse(Conv2d(inChannels: 3, outChannels: 4, kernel: 3, padding: 1, name: "c", rng: &rng).usesDirect3x3)
         XCTAssertFalse(Conv2d(inChannels: 4, outChannels: 4, kernel: 3, stride: 2, padding: 1, name: "c", rng: &rng).usesDirect3x3)
         XCTAssertFalse(Conv2d(inChannels: 4, outChannels: 4, kernel: 1, name: "c", rng: &rng).usesDirect3x3)
@@ -84,7 +85,7 @@ final class LayerGradientTests: XCTestCase {
     }
 
     func testConv2dWithoutInputGradient() {
-        var rng = SeededRNG(seed: 8)
+        var rng = Xoshiro256StarStar(seed: 8)
         var conv = Conv2d(inChannels: 1, outChannels: 2, kernel: 3, stride: 2, padding: 1, name: "cnn", rng: &rng)
         conv.computesInputGradient = false
         checkLayer(conv, input: randomTensor([2, 1, 6, 6], seed: 9), checkInput: false)
@@ -92,7 +93,7 @@ final class LayerGradientTests: XCTestCase {
 
     func testCNNLayerNorm() {
         var ln = CNNLayerNorm(features: 5, name: "ln")
-        var rng = SeededRNG(seed: 10)
+        var rng = Xoshiro256StarStar(seed: 10)
         for i in 0..<5 { ln.weight.value[i] = 1 + rng.uniform(0.5); ln.bias.value[i] = rng.uniform(0.5) }
         XCTAssertEqual(ln.weight.name, "ln.layer_norm.weight")
         checkLayer(ln, input: randomTensor([2, 3, 5, 4], seed: 11, scale: 2), eps: 5e-3)

@@ -1,32 +1,33 @@
 // LSTM and GRU: finite differences (with lengths, both directions, projection, stacking) and the padding
 // contract (padding never reaches valid outputs or gradients; the reverse direction starts at L−1).
+import Base
 import XCTest
 @testable import NN
 
 final class RecurrentTests: XCTestCase {
     func testLSTMGradientsBidirectionalProjectionLengths() {
-        var rng = SeededRNG(seed: 21)
+        var rng = Xoshiro256StarStar(seed: 21)
         let lstm = LSTM(inputSize: 4, hiddenSize: 5, numLayers: 2, bidirectional: true, projSize: 3, name: "rnn", rng: &rng)
         checkGradients(lstm, input: randomTensor([3, 5, 4], seed: 22),
                        forward: { $0.forward($1, lengths: [5, 2, 4]) }, backward: { $0.backward($1) })
     }
 
     func testLSTMGradientsUnidirectionalWithDropout() {
-        var rng = SeededRNG(seed: 23)
+        var rng = Xoshiro256StarStar(seed: 23)
         let lstm = LSTM(inputSize: 3, hiddenSize: 4, numLayers: 2, dropout: 0.3, name: "rnn", rng: &rng)
         checkGradients(lstm, input: randomTensor([2, 4, 3], seed: 24),
                        forward: { $0.forward($1, lengths: [4, 3]) }, backward: { $0.backward($1) })
     }
 
     func testGRUGradients() {
-        var rng = SeededRNG(seed: 25)
+        var rng = Xoshiro256StarStar(seed: 25)
         let gru = GRU(inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, name: "gru", rng: &rng)
         checkGradients(gru, input: randomTensor([3, 5, 3], seed: 26),
                        forward: { $0.forward($1, lengths: [3, 5, 1]) }, backward: { $0.backward($1) })
     }
 
     func testParameterNamesFollowPyTorch() {
-        var rng = SeededRNG(seed: 27)
+        var rng = Xoshiro256StarStar(seed: 27)
         var lstm = LSTM(inputSize: 4, hiddenSize: 5, numLayers: 2, bidirectional: true, projSize: 3, name: "m", rng: &rng)
         let shapes = lstm.parameterShapes()
         XCTAssertEqual(shapes.map(\.name).prefix(10), [
@@ -44,7 +45,7 @@ final class RecurrentTests: XCTestCase {
     /// A padded sequence in a batch gives exactly what it gives alone, whatever the padding holds.
     func testPaddingNeverLeaks() {
         for bidirectional in [false, true] {
-            var rng = SeededRNG(seed: 28)
+            var rng = Xoshiro256StarStar(seed: 28)
             let proto = LSTM(inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: bidirectional, projSize: 2,
                              name: "", rng: &rng)
             let (T, L) = (6, 4)

@@ -1,11 +1,12 @@
 // Test support: finite-difference gradient checks and the PyTorch golden-fixture reader.
+import Base
 import Foundation
 import XCTest
 @testable import NN
 
 /// Deterministic test data.
 func randomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-    var rng = SeededRNG(seed: seed)
+    var rng = Xoshiro256StarStar(seed: seed)
     return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform(scale) })
 }
 
@@ -29,7 +30,7 @@ func checkGradients<M: ParameterContainer>(
     let y = forward(&m, x)
     let r = randomTensor(y.shape, seed: 99)
     let dx = backward(&m, r)
-    var rng = SeededRNG(seed: 7)
+    var rng = Xoshiro256StarStar(seed: 7)
     func loss(_ mm: M, _ xx: Tensor) -> Double {
         var copy = mm
         return weightedSum(forward(&copy, xx), r)

@@ -93,7 +93,7 @@ public enum Synthesizer {
         guard sentences.count >= 10 else {
             throw CorpusError.invalidParameter("only \(sentences.count) usable sentences: give a longer --text file")
         }
-        var rng = SeededGenerator(seed: o.seed)
+        var rng = Xoshiro256StarStar(seed: o.seed)
         var order = Array(sentences.indices)
         order.shuffle(using: &rng)
         // Test sentences come first and are never used for training.
@@ -110,7 +110,7 @@ public enum Synthesizer {
             var perSpeaker = [Int](repeating: 0, count: voices.count)
             for i in 0..<count {
                 let s = i % voices.count
-                var urng = SeededGenerator(seed: o.seed, stream: UInt64(i) &+ (heldOut ? 1 << 40 : 0))
+                var urng = Xoshiro256StarStar(seed: o.seed, stream: UInt64(i) &+ (heldOut ? 1 << 40 : 0))
                 var cands = [pool[i % pool.count]]
                 for _ in 0..<12 { cands.append(pool[Int(urng.next() % UInt64(pool.count))]) }
                 plannedJobs.append(Job(subset: subset, index: i, speakerID: firstID + s, chapterID: (heldOut ? 900 : 100) + s,
@@ -172,9 +172,9 @@ public enum Synthesizer {
     // MARK: - one utterance
 
     static func synthesize(_ job: Job, sentences: [Sentence], options o: SynthOptions, tmp: String) -> Result<Done, SynthFailure> {
-        var rng = SeededGenerator(seed: o.seed, stream: UInt64(job.index) &+ (job.subset == "test" ? 1 << 41 : 1 << 42))
+        var rng = Xoshiro256StarStar(seed: o.seed, stream: UInt64(job.index) &+ (job.subset == "test" ? 1 << 41 : 1 << 42))
         let tempo = o.tempo.lowerBound == o.tempo.upperBound ? o.tempo.lowerBound : rng.uniform(o.tempo.lowerBound, o.tempo.upperBound)
-        let noisy = o.noiseSNR != nil && rng.uniformDouble() < o.noiseFraction
+        let noisy = o.noiseSNR != nil && rng.nextUnit() < o.noiseFraction
         let snr = o.noiseSNR.map { rng.uniform($0.lowerBound, $0.upperBound) } ?? 0
         let level = Float(rng.uniform(0.35, 0.9))
         var lastError = SynthFailure(reason: "no candidate sentence")
@@ -230,7 +230,7 @@ public enum Synthesizer {
 
     // MARK: - helpers
 
-    static func assignVoices(weights: [SynthEngine: Double], count: Int, heldOut: Bool, rng: inout SeededGenerator) -> [VoiceConfig] {
+    static func assignVoices(weights: [SynthEngine: Double], count: Int, heldOut: Bool, rng: inout Xoshiro256StarStar) -> [VoiceConfig] {
         let engines = SynthEngine.allCases.filter { weights[$0] != nil }
         let total = engines.reduce(0) { $0 + weights[$1]! }
         var counts = engines.map { Int((Double(count) * weights[$0]! / total).rounded()) }

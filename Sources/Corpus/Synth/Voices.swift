@@ -39,7 +39,7 @@ public enum VoicePool {
     public static let fliteTestVoices = ["awb"]
 
     /// `count` distinct speaker configurations of `engine` for training (`heldOut` false) or test (true).
-    public static func speakers(_ engine: SynthEngine, count: Int, heldOut: Bool, rng: inout SeededGenerator) -> [VoiceConfig] {
+    public static func speakers(_ engine: SynthEngine, count: Int, heldOut: Bool, rng: inout Xoshiro256StarStar) -> [VoiceConfig] {
         var out: [VoiceConfig] = [], names = Set<String>()
         var attempts = 0
         while out.count < count && attempts < count * 50 {
@@ -67,4 +67,5 @@ public enum VoicePool {
     }
 }
 
+import Base
 import Audio
