@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Base", "Audio"], path: "Tests/AudioTests"),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio", "CTC"], path: "Tests/CorpusTests"),
         .testTarget(name: "NNTests", dependencies: ["Base", "NN"], path: "Tests/NNTests"),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "NN"], path: "Tests/ModelsTests"),
+        .testTarget(name: "ModelsTests", dependencies: ["Base", "Models", "NN"], path: "Tests/ModelsTests"),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Corpus", "CTC", "Audio"], path: "Tests/TrainingTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "trellis"], path: "Tests/WorkbenchTests"),

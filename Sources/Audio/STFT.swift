@@ -7,6 +7,7 @@
 //   Im X_k = −Σ_{n=1}^{N/2−1} (y_n − y_{N−n}) sin(2πkn/N)
 // which halves the multiply-adds of a plain windowed-DFT GEMM (frames × N × 2(N/2+1)). Measured on 60 s of audio
 // (n_fft 400, hop 200): see docs/benchmarks.md.
+import Base
 import CBLAS
 import Foundation
 
@@ -31,7 +32,8 @@ public struct STFTConfig: Sendable, Equatable {
     public var power: Float = 2
     /// DFT algorithm (does not change the result beyond float32 rounding).
     public var method: DFTMethod = .automatic
-    /// Threads for the FFT path; nil = up to 2 when the signal has at least 512 frames, else 1. The GEMM path uses
+    /// Threads for the FFT path; nil = every available processor when the signal has at least 512 frames, else 1
+    /// (the result does not depend on it). The GEMM path uses
     /// OpenBLAS's own threads.
     public var workers: Int? = nil
 
@@ -148,7 +150,7 @@ public struct STFT: Sendable {
     private func fftBlocks(_ plan: FFTPlan, _ samples: [Float], frames: Int, _ body: (Int, Int, UnsafePointer<Lane>) -> Void) {
         let n = config.nFFT, f = config.nFreqs, len = plan.length, pad = config.center ? n / 2 : 0
         let blocks = (frames + laneWidth - 1) / laneWidth
-        let wanted = config.workers ?? (frames >= 512 ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1)
+        let wanted = config.workers ?? (frames >= 512 ? Workers.available.count : 1)
         let workers = max(1, min(wanted, blocks))
         let halfPower = config.power / 2
         samples.withUnsafeBufferPointer { xb in
@@ -156,7 +158,7 @@ public struct STFT: Sendable {
         plan.unpackCos.withUnsafeBufferPointer { ucb in
         plan.unpackSin.withUnsafeBufferPointer { usb in
             let x = xb.baseAddress!, win = wb.baseAddress!, count = xb.count
-            audioParallelFor(workers) { w in
+            parallelFor(workers) { w in
                 let lanes = UnsafeMutablePointer<Lane>.allocate(capacity: 4 * len + f)
                 lanes.initialize(repeating: Lane(), count: 4 * len + f)
                 let frame = UnsafeMutablePointer<Float>.allocate(capacity: laneWidth * n)
@@ -281,19 +283,5 @@ func storeLanes(_ v: Lane, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
         UnsafeMutableRawPointer(dst).storeBytes(of: v, as: Lane.self)
     } else {
         for l in 0..<count { dst[l] = v[l] }
-    }
-}
-
-private struct UncheckedSendable<T>: @unchecked Sendable { let value: T }
-
-/// Runs body(0 ..< iterations) on concurrent threads (inline for one). The bodies write disjoint memory.
-func audioParallelFor(_ iterations: Int, _ body: (Int) -> Void) {
-    if iterations <= 1 {
-        if iterations == 1 { body(0) }
-        return
-    }
-    withoutActuallyEscaping(body) { escapable in
-        let box = UncheckedSendable(value: escapable)
-        DispatchQueue.concurrentPerform(iterations: iterations) { i in box.value(i) }
     }
 }

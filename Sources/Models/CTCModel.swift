@@ -31,6 +31,7 @@ struct DNNHead: ParameterContainer {
     }
 
     mutating func setMode(_ m: Mode) { drop2.mode = m; drop5.mode = m }
+    mutating func setWorkers(_ w: Workers) { relu1.workers = w; drop2.workers = w; relu4.workers = w; drop5.workers = w }
     mutating func reseed(_ rng: inout Xoshiro256StarStar) { drop2.rng = rng.split(); drop5.rng = rng.split() }
 
     mutating func forward(_ x: Tensor) -> Tensor {
@@ -61,6 +62,8 @@ public struct CTCModel: ParameterContainer {
     var lstm: LSTM?
     var classifier: Linear?
     public private(set) var mode: Mode = .training
+    /// Threads every layer's loops may use (`train --threads`); a new model uses every available processor.
+    public private(set) var workers: Workers = .available
 
     /// Builds a model with PyTorch's default initialisation from a seeded generator (not PyTorch's numbers;
     /// load a state dict for those). Throws on an inconsistent config.
@@ -96,6 +99,15 @@ public struct CTCModel: ParameterContainer {
         features.setMode(m)
         dnn?.setMode(m)
         lstm?.mode = m
+    }
+
+    /// Sets the threads of every layer. Results are deterministic for a given count; the convolution's and layer
+    /// norm's gradient partial sums follow it, so their last bits differ between counts.
+    public mutating func setWorkers(_ w: Workers) {
+        workers = w
+        features.setWorkers(w)
+        dnn?.setWorkers(w)
+        lstm?.workers = w
     }
 
     /// Re-derives every dropout mask stream from `seed`, so a step's masks depend only on (run seed, step)

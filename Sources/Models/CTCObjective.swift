@@ -1,8 +1,9 @@
 // CTCObjective: the notebook's training objective on a model's scores — log_softmax over the classes, then
 // nn.CTCLoss(blank, reduction='mean'): each utterance's −log p(labels) divided by its label count, averaged over
 // the batch — with the gradient with respect to the scores (softmax − occupancy, scaled). Utterances are
-// independent, so they run on two workers; the loss is summed in utterance order, so results do not depend on
-// thread timing.
+// independent, so they run on the workers given; the loss is summed in utterance order, so results depend
+// neither on thread timing nor on the number of workers.
+import Base
 import CTC
 import Dispatch
 import Foundation
@@ -48,7 +49,8 @@ public enum CTCObjective {
     /// `zeroInfinity` (PyTorch's `zero_infinity`): an impossible utterance (labels longer than its frames allow)
     /// contributes loss 0 and no gradient instead of making the whole batch infinite.
     public static func lossAndGradient(scores: Tensor, outputLengths: [Int], labels: [[Int]], blank: Int,
-                                       computeGradient: Bool = true, zeroInfinity: Bool = false) throws -> Result {
+                                       computeGradient: Bool = true, zeroInfinity: Bool = false,
+                                       workers: Workers = .available) throws -> Result {
         guard scores.rank == 3 else { throw CTCObjectiveError(description: "CTC loss: scores \(scores.shape) must be (B, T, C)") }
         let (b, t, c) = (scores.shape[0], scores.shape[1], scores.shape[2])
         guard outputLengths.count == b, labels.count == b else {
@@ -70,8 +72,8 @@ public enum CTCObjective {
             grad.data.withUnsafeMutableBufferPointer { gp in
                 losses.withUnsafeMutableBufferPointer { lossp in
                     nonisolated(unsafe) let (lpb, gpb, lsb) = (lp.baseAddress!, gp.baseAddress, lossp.baseAddress!)
-                    let workers = min(2, b)
-                    DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { w in
+                    let workers = max(1, min(workers.count, b))
+                    parallelFor(workers) { w in
                         var ws = CTCWorkspace()
                         var i = w
                         while i < b {

@@ -34,6 +34,12 @@ struct ResidualBlock: ParameterContainer {
     mutating func setMode(_ m: Mode) { drop3.mode = m }
     mutating func reseed(_ rng: inout Xoshiro256StarStar) { drop3.rng = rng.split() }
 
+    var workers: Workers {
+        get { conv0.workers }
+        set { conv0.workers = newValue; norm1.workers = newValue; relu2.workers = newValue; drop3.workers = newValue
+              conv4.workers = newValue; norm5.workers = newValue }
+    }
+
     /// y = conv_block(x) + x
     mutating func forward(_ x: Tensor) -> Tensor {
         var h = conv0.forward(x)
@@ -42,7 +48,7 @@ struct ResidualBlock: ParameterContainer {
         h = drop3.forward(h)
         h = conv4.forward(h)
         h = norm5.forward(h)
-        return add(h, x)
+        return add(h, x, workers: workers)
     }
 
     /// dx = conv_block'(dy) + dy
@@ -53,7 +59,7 @@ struct ResidualBlock: ParameterContainer {
         g = relu2.backward(g)
         g = norm1.backward(g)
         g = conv0.backward(g)
-        addInPlace(&g, dy)
+        addInPlace(&g, dy, workers: workers)
         return g
     }
 }
@@ -97,6 +103,13 @@ struct FeatureExtractor: ParameterContainer {
         for i in blocks.indices { blocks[i].setMode(m) }
         drop2.mode = m
         drop5.mode = m
+    }
+
+    mutating func setWorkers(_ w: Workers) {
+        cnn.workers = w
+        for i in blocks.indices { blocks[i].workers = w }
+        flatten.workers = w
+        relu1.workers = w; drop2.workers = w; relu4.workers = w; drop5.workers = w
     }
 
     mutating func reseed(_ rng: inout Xoshiro256StarStar) {

@@ -16,10 +16,11 @@ public enum NNBenchmarks {
     /// Conv2d forward + backward (input gradient included) on x (B, C, H, W), 3×3, stride 1, padding 1.
     /// The default is the notebook's residual conv at batch 16 × 400 frames: (16, 32, 64, 400), 32 → 32.
     public static func conv2d(batch: Int = 16, channels: Int = 32, height: Int = 64, width: Int = 400,
-                              tileColumns: Int? = nil, repetitions: Int = 3) -> (forward: Timing, backward: Timing) {
+                              tileColumns: Int? = nil, repetitions: Int = 3, workers: Workers = .available) -> (forward: Timing, backward: Timing) {
         var rng = Xoshiro256StarStar(seed: 1)
         var conv = Conv2d(inChannels: channels, outChannels: channels, kernel: 3, padding: 1, name: "bench", rng: &rng)
         if let tileColumns { conv.tileColumns = tileColumns }
+        conv.workers = workers
         var x = Tensor(uninitialized: [batch, channels, height, width])
         for i in 0..<x.count { x.data[i] = rng.uniform(1) }
         let gflop = 2.0 * Double(batch * channels * height * width) * Double(channels * 9) / 1e9

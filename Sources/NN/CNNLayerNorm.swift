@@ -2,10 +2,13 @@
 // PyTorch transposes to (B, C, T, F), normalises the last axis and transposes back; here each (F, T) plane is
 // normalised column-wise in place of the transposes (same numbers, no copies). Parameters are named
 // "<prefix>.layer_norm.weight" / ".bias" as the notebook's module holds an `nn.LayerNorm` called `layer_norm`.
+import Base
 
 public struct CNNLayerNorm: Layer {
     public var weight: Parameter  // (F)
     public var bias: Parameter    // (F)
+    /// Threads over the (batch, channel) planes.
+    public var workers: Workers = .available
     public let features: Int
     public let eps: Float
     private var input = Tensor.empty
@@ -45,7 +48,7 @@ public struct CNNLayerNorm: Layer {
                             bias.value.withUnsafeBufferPointer { bp in
                                 let (xs, ys, ms, rs, ws, bs) = (xp.baseAddress!, yp.baseAddress!, mp.baseAddress!,
                                                                 rp.baseAddress!, wp.baseAddress!, bp.baseAddress!)
-                                parallelChunks(planes, minPerChunk: 1) { range in
+                                workers.chunks(planes, minPerChunk: 1) { range in
                                     for pl in range {
                                         let xpl = xs + pl * f * t, ypl = ys + pl * f * t
                                         let m = ms + pl * t, r = rs + pl * t
@@ -82,7 +85,7 @@ public struct CNNLayerNorm: Layer {
         let (f, t) = (features, input.shape[3])
         let planes = input.shape[0] * input.shape[1]
         var dx = Tensor(uninitialized: input.shape)
-        let chunks = planes >= workerCount ? workerCount : 1
+        let chunks = max(1, min(workers.count, planes))  // the partial sums depend on this, so on --threads
         var partial = [Float](repeating: 0, count: chunks * 2 * f)  // per worker: dweight (F), dbias (F)
         input.data.withUnsafeBufferPointer { xp in
             dy.data.withUnsafeBufferPointer { gp in

@@ -5,6 +5,7 @@
 // Gradient: with respect to the LOGITS that fed log_softmax (softmax − occupancy, scaled by 1/(B·L_b)),
 // which is exactly what PyTorch's autograd delivers to the logits through log_softmax; frames ≥ inputLength
 // get zero. So the model skips LogSoftmax.backward and feeds this gradient straight into the classifier.
+import Base
 import CTC
 
 public struct BatchedCTCLoss {
@@ -12,10 +13,10 @@ public struct BatchedCTCLoss {
     public var zeroInfinity: Bool
     private var workspaces: [CTCWorkspace]
 
-    public init(blank: Int = 28, zeroInfinity: Bool = false) {
+    public init(blank: Int = 28, zeroInfinity: Bool = false, workers: Workers = .available) {
         self.blank = blank
         self.zeroInfinity = zeroInfinity
-        workspaces = (0..<workerCount).map { _ in CTCWorkspace() }
+        workspaces = (0..<workers.count).map { _ in CTCWorkspace() }
     }
 
     public struct Result: Sendable {
@@ -47,7 +48,7 @@ public struct BatchedCTCLoss {
         var grad = computeGradient ? Tensor(zeros: logProbs.shape) : Tensor.empty
         let labels32 = targets.map { $0.map { Int32($0) } }
         let (blank, zeroInf) = (blank, zeroInfinity)
-        let workers = min(workerCount, max(1, B))
+        let workers = min(workspaces.count, max(1, B))
         logProbs.data.withUnsafeBufferPointer { lp in
             grad.data.withUnsafeMutableBufferPointer { gp in
                 losses.withUnsafeMutableBufferPointer { lossP in bad.withUnsafeMutableBufferPointer { badP in

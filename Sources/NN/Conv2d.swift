@@ -29,6 +29,8 @@ public struct Conv2d: Layer {
     /// Output columns per im2col tile (a multiple of whole output rows is used).
     public var tileColumns = 4096
     public var algorithm = Algorithm.automatic
+    /// Threads over the batch's images; the weight gradient's partial sums follow them, so results depend on it.
+    public var workers: Workers = .available
     private var input = Tensor.empty
 
     /// PyTorch's default initialisation: uniform in ±1/sqrt(C·kh·kw) for weight and bias.
@@ -76,7 +78,7 @@ public struct Conv2d: Layer {
         let (b, o) = (x.shape[0], outChannels)
         var y = Tensor(uninitialized: [b, o, g.ho, g.wo])
         let rowsPerTile = max(1, min(g.ho, tileColumns / max(1, g.wo)))
-        let plan = WorkerPlan(images: b)
+        let plan = WorkerPlan(images: b, workers: workers)
         let hasBias = bias != nil
         let biasValues = bias?.value ?? []
         x.data.withUnsafeBufferPointer { xp in
@@ -127,7 +129,7 @@ public struct Conv2d: Layer {
             return directBackward(dy)
         }
         let rowsPerTile = max(1, min(g.ho, tileColumns / max(1, g.wo)))
-        let plan = WorkerPlan(images: b)
+        let plan = WorkerPlan(images: b, workers: workers)
         let needDx = computesInputGradient
         var dx = needDx ? Tensor(zeros: input.shape) : Tensor.empty
         // Per-worker partial weight/bias gradients, summed after the parallel region.
@@ -245,7 +247,7 @@ extension Conv2d {
                 pw.withUnsafeBufferPointer { wp in
                     let (xs, ys, ws) = (xp.baseAddress!, yp.baseAddress!, wp.baseAddress!)
                     withOptionalPointer(biasValues) { bs in
-                        WorkerPlan(images: b).run { images in
+                        WorkerPlan(images: b, workers: workers).run { images in
                             var padded = Conv2d.paddedImage(channels: c, h: h, w: w)
                             padded.withUnsafeMutableBufferPointer { pp in
                                 for img in images {
@@ -265,7 +267,7 @@ extension Conv2d {
     /// dL/dw from the input and dL/dy; dL/dx as the convolution of dL/dy with the flipped, transposed kernel.
     fileprivate mutating func directBackward(_ dy: Tensor) -> Tensor {
         let (b, c, h, w, o) = (input.shape[0], inChannels, input.shape[2], input.shape[3], outChannels)
-        let plan = WorkerPlan(images: b)
+        let plan = WorkerPlan(images: b, workers: workers)
         let needDx = computesInputGradient
         var dx = needDx ? Tensor(uninitialized: input.shape) : Tensor.empty
         let flipped = needDx ? packed(transposeFlip: true) : []
@@ -331,9 +333,9 @@ struct WorkerPlan {
     let images: Int
     let workers: Int
 
-    init(images: Int) {
+    init(images: Int, workers: Workers) {
         self.images = images
-        self.workers = images >= workerCount ? workerCount : 1
+        self.workers = max(1, min(workers.count, images))
     }
 
     func run(_ body: (Range<Int>) -> Void) {

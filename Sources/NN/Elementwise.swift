@@ -4,14 +4,15 @@ import Base
 /// y = max(x, 0). Keeps its output: dx = dy where y > 0.
 public struct ReLU: Layer {
     private var output = Tensor.empty
-    public init() {}
+    public var workers: Workers
+    public init(workers: Workers = .available) { self.workers = workers }
 
     public mutating func forward(_ x: Tensor) -> Tensor {
         var y = Tensor(uninitialized: x.shape)
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 let (xs, ys) = (xp.baseAddress!, yp.baseAddress!)
-                parallelChunks(xp.count) { r in
+                workers.chunks(xp.count) { r in
                     for i in r { ys[i] = max(xs[i], 0) }
                 }
             }
@@ -27,7 +28,7 @@ public struct ReLU: Layer {
             dy.data.withUnsafeBufferPointer { gp in
                 dx.data.withUnsafeMutableBufferPointer { dp in
                     let (ys, gs, ds) = (yp.baseAddress!, gp.baseAddress!, dp.baseAddress!)
-                    parallelChunks(yp.count) { r in
+                    workers.chunks(yp.count) { r in
                         // Both loads unconditional, so the loop vectorises (a conditional load of gs[i] did not).
                         for i in r { let g = gs[i], y = ys[i]; ds[i] = y > 0 ? g : 0 }
                     }
@@ -45,6 +46,9 @@ public struct Dropout: Layer {
     public let p: Float
     public var mode: Mode = .training
     public var rng: Xoshiro256StarStar
+    /// Threads for the mask and the gradient. The mask is always drawn from two sub-streams, so it is the same
+    /// whether they are filled one after the other or side by side.
+    public var workers: Workers = .available
     private var mask: [Float] = []  // 0 or 1/(1-p), one per element of the last training forward
 
     public init(p: Float, seed: UInt64) {
@@ -89,7 +93,7 @@ public struct Dropout: Layer {
                                 i += 2
                             }
                         }
-                        if n >= 1 << 16 {
+                        if n >= 1 << 16 && workers.count >= 2 {
                             parallelFor(2) { c in fill(ranges[c], &ss[c]) }
                         } else {
                             fill(ranges[0], &ss[0]); fill(ranges[1], &ss[1])
@@ -109,7 +113,7 @@ public struct Dropout: Layer {
             mask.withUnsafeBufferPointer { mp in
                 dx.data.withUnsafeMutableBufferPointer { dp in
                     let (gs, ms, ds) = (gp.baseAddress!, mp.baseAddress!, dp.baseAddress!)
-                    parallelChunks(gp.count) { r in
+                    workers.chunks(gp.count) { r in
                         for i in r { ds[i] = gs[i] * ms[i] }
                     }
                 }
@@ -120,14 +124,14 @@ public struct Dropout: Layer {
 }
 
 /// a + b elementwise (the residual connection); its backward passes dy to both inputs unchanged.
-public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
+public func add(_ a: Tensor, _ b: Tensor, workers: Workers) -> Tensor {
     precondition(a.shape == b.shape, "add: shapes \(a.shape) and \(b.shape) differ")
     var y = Tensor(uninitialized: a.shape)
     a.data.withUnsafeBufferPointer { ap in
         b.data.withUnsafeBufferPointer { bp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 let (as_, bs, ys) = (ap.baseAddress!, bp.baseAddress!, yp.baseAddress!)
-                parallelChunks(ap.count) { r in
+                workers.chunks(ap.count) { r in
                     for i in r { ys[i] = as_[i] + bs[i] }
                 }
             }
@@ -137,12 +141,12 @@ public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
 }
 
 /// a += b in place (accumulating two gradient paths).
-public func addInPlace(_ a: inout Tensor, _ b: Tensor) {
+public func addInPlace(_ a: inout Tensor, _ b: Tensor, workers: Workers) {
     precondition(a.count == b.count, "addInPlace: sizes \(a.shape) and \(b.shape) differ")
     a.data.withUnsafeMutableBufferPointer { ap in
         b.data.withUnsafeBufferPointer { bp in
             let (as_, bs) = (ap.baseAddress!, bp.baseAddress!)
-            parallelChunks(ap.count) { r in
+            workers.chunks(ap.count) { r in
                 for i in r { as_[i] += bs[i] }
             }
         }

@@ -33,6 +33,11 @@ public struct GRU: ParameterContainer {
         set { stack.mode = newValue }
     }
 
+    public var workers: Workers {
+        get { stack.workers }
+        set { stack.workers = newValue }
+    }
+
     /// D · hiddenSize.
     public var outputSize: Int { stack.outputWidth }
 

@@ -36,6 +36,11 @@ public struct LSTM: ParameterContainer {
         set { stack.mode = newValue }
     }
 
+    public var workers: Workers {
+        get { stack.workers }
+        set { stack.workers = newValue }
+    }
+
     /// Width of the output rows: D · (projSize > 0 ? projSize : hiddenSize).
     public var outputSize: Int { stack.outputWidth }
 

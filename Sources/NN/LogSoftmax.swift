@@ -1,9 +1,11 @@
 // LogSoftmax over the last axis: y = x − log Σ exp(x). x is (..., C). Backward: dx = dy − exp(y) · Σ dy.
+import Base
 import Foundation
 
 public struct LogSoftmax: Layer {
     private var output = Tensor.empty
-    public init() {}
+    public var workers: Workers
+    public init(workers: Workers = .available) { self.workers = workers }
 
     public mutating func forward(_ x: Tensor) -> Tensor {
         let c = x.shape.last!
@@ -12,7 +14,7 @@ public struct LogSoftmax: Layer {
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 let (xs, ys) = (xp.baseAddress!, yp.baseAddress!)
-                parallelChunks(rows, minPerChunk: 256) { range in
+                workers.chunks(rows, minPerChunk: 256) { range in
                     for r in range {
                         let xr = xs + r * c, yr = ys + r * c
                         var m = -Float.infinity
@@ -38,7 +40,7 @@ public struct LogSoftmax: Layer {
             dy.data.withUnsafeBufferPointer { gp in
                 dx.data.withUnsafeMutableBufferPointer { dp in
                     let (ys, gs, ds) = (yp.baseAddress!, gp.baseAddress!, dp.baseAddress!)
-                    parallelChunks(rows, minPerChunk: 256) { range in
+                    workers.chunks(rows, minPerChunk: 256) { range in
                         for r in range {
                             let yr = ys + r * c, gr = gs + r * c, dr = ds + r * c
                             var s: Float = 0

@@ -57,6 +57,10 @@ struct RecurrentStack<Cell: RecurrentCell> {
     var mode: Mode = .training {
         didSet { for i in dropouts.indices { dropouts[i].mode = mode } }
     }
+    /// Threads for the two directions and the dropouts between layers.
+    var workers: Workers = .available {
+        didSet { for i in dropouts.indices { dropouts[i].workers = workers } }
+    }
     private var schedule: SequenceSchedule?
     private var layerInputs: [Tensor] = []
 
@@ -93,7 +97,7 @@ struct RecurrentStack<Cell: RecurrentCell> {
                 y.data.withUnsafeMutableBufferPointer { yp in
                     cells.withUnsafeMutableBufferPointer { cp in
                         let (xs, ys, cs) = (xp.baseAddress!, yp.baseAddress!, cp.baseAddress!)
-                        WorkerPlan(images: d).run(withIndex: true) { _, dirs in
+                        WorkerPlan(images: d, workers: workers).run(withIndex: true) { _, dirs in
                             for dir in dirs {
                                 cs[layer * d + dir].forward(x: xs, schedule: sched, reverse: dir == 1,
                                                             y: ys, yRowStride: width, yOffset: dir * r)
@@ -126,7 +130,7 @@ struct RecurrentStack<Cell: RecurrentCell> {
                     dxs.withUnsafeMutableBufferPointer { dp in
                         cells.withUnsafeMutableBufferPointer { cp in
                             let (xs, gs, ds, cs) = (xp.baseAddress!, gp.baseAddress!, dp.baseAddress!, cp.baseAddress!)
-                            WorkerPlan(images: d).run(withIndex: true) { _, dirs in
+                            WorkerPlan(images: d, workers: workers).run(withIndex: true) { _, dirs in
                                 for dir in dirs {
                                     cs[layer * d + dir].backward(dy: gs, dyRowStride: width, dyOffset: dir * r, x: xs,
                                                                  schedule: sched, reverse: dir == 1, dx: ds + dir * n)
@@ -137,7 +141,7 @@ struct RecurrentStack<Cell: RecurrentCell> {
                 }
             }
             var dx = Tensor(shape: x.shape, data: Array(dxs[0..<n]))
-            if d == 2 { addInPlace(&dx, Tensor(shape: x.shape, data: Array(dxs[n..<(2 * n)]))) }
+            if d == 2 { addInPlace(&dx, Tensor(shape: x.shape, data: Array(dxs[n..<(2 * n)])), workers: workers) }
             if layer > 0 && !dropouts.isEmpty {
                 dx = dropouts[layer - 1].backward(dx)
             }

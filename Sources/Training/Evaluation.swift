@@ -2,6 +2,7 @@
 // greedy or beam-search transcripts, and WER/CER as corpus rates (total edits / total reference units, as
 // sclite reports them) next to the notebook's mean of per-utterance rates. Shared by the trainer's per-epoch
 // evaluation, `trellis eval`, `trellis transcribe` and the REPL's `probs from`.
+import Base
 import Audio
 import CTC
 import Corpus
@@ -112,7 +113,7 @@ public enum Evaluator {
             let lengths = TrainStep.outputLengths(batch, frames: frames)
             let scores = model.forward(batch.input, lengths: pack ? lengths : nil)
             let r = try CTCObjective.lossAndGradient(scores: scores, outputLengths: lengths, labels: batch.labels,
-                                                     blank: config.nClass - 1, computeGradient: false)
+                                                     blank: config.nClass - 1, computeGradient: false, workers: model.workers)
             for (i, l) in r.utteranceLosses.enumerated() {
                 if l.isFinite { lossSum += l / Double(max(batch.labels[i].count, 1)); counted += 1 } else { infeasible += 1 }
             }

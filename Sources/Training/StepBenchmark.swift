@@ -80,6 +80,7 @@ public enum StepBenchmark {
     public static func run(_ c: ModelConfig, name: String, reps: Int = 3, warmup: Int = 1, threads: Int = 2) throws -> StepBenchmarkResult {
         NNRuntime.configure(threads: threads)
         var model = try CTCModel(c, seed: 0)
+        model.setWorkers(Workers(threads))
         var adam = Adam(learningRate: 1e-3)
         var none: OneCycleLR? = nil
         let batch = workload(c)

@@ -1,6 +1,7 @@
 // One optimisation step, shared by the trainer and `bench step`: forward, log-softmax + CTC (mean), backward,
 // optional clipping, Adam, OneCycle. A batch whose loss or gradient norm is infinite or NaN is never applied:
 // the step reports it and leaves weights and optimiser moments untouched.
+import Base
 import Corpus
 import Foundation
 import Models
@@ -54,7 +55,8 @@ public enum TrainStep {
         let lengths = outputLengths(batch, frames: frames)
         let scores = model.forward(batch.input, lengths: pack ? lengths : nil)
         let r = try CTCObjective.lossAndGradient(scores: scores, outputLengths: lengths, labels: batch.labels,
-                                                 blank: model.config.nClass - 1, zeroInfinity: zeroInfinity)
+                                                 blank: model.config.nClass - 1, zeroInfinity: zeroInfinity,
+                                                 workers: model.workers)
         defer { if scheduler != nil { scheduler!.step(&adam) } }
         guard r.isFinite else { return StepOutcome(loss: r.loss, gradNorm: .nan, applied: false) }
         model.backward(r.gradient)

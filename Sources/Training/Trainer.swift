@@ -114,6 +114,7 @@ public enum Trainer {
         let stepsPerEpoch = (data.train.utterances.count + o.batchSize - 1) / o.batchSize
 
         var model = try CTCModel(o.model, seed: o.seed)
+        model.setWorkers(Workers(o.threads))
         var adam = Adam(learningRate: o.learningRate)
         var scheduler: OneCycleLR? = OneCycleLR(maxLR: o.learningRate, epochs: o.epochs, stepsPerEpoch: stepsPerEpoch,
                                                  pctStart: o.pctStart, divFactor: o.divFactor, finalDivFactor: o.finalDivFactor)

@@ -5,6 +5,7 @@
 //    reference fix), gradient clipping at 5, sequences packed by length;
 //  - `notebook(kind)` (`--seed-faithful`): raw power mel, the notebook's exact models (Cells 32/40), lr 1e-3,
 //    batch 64, 20 epochs, no clipping, padded frames fed through the LSTMs as in the notebook.
+import Base
 import Foundation
 import Models
 
@@ -39,13 +40,13 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     public static func corrected(_ kind: ModelKind) -> TrainingOptions {
         TrainingOptions(model: .standard(kind), seedFaithful: false, epochs: 12, batchSize: 16,
-                        learningRate: kind == .bilstm ? 2e-3 : 1e-3, clipNorm: 5, seed: 7, threads: 2, logMel: true,
+                        learningRate: kind == .bilstm ? 2e-3 : 1e-3, clipNorm: 5, seed: 7, threads: Workers.available.count, logMel: true,
                         normalize: true, specAugment: true, packSequences: true, maxMinutes: nil, zeroInfinity: true)
     }
 
     public static func notebook(_ kind: ModelKind) -> TrainingOptions {
         TrainingOptions(model: .seed(kind), seedFaithful: true, epochs: 20, batchSize: 64, learningRate: 1e-3,
-                        clipNorm: nil, seed: 7, threads: 2, logMel: false, normalize: false, specAugment: true,
+                        clipNorm: nil, seed: 7, threads: Workers.available.count, logMel: false, normalize: false, specAugment: true,
                         packSequences: false, maxMinutes: nil, zeroInfinity: false)
     }
 

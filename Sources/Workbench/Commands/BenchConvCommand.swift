@@ -1,6 +1,7 @@
 // `bench conv`: the residual CNN block's 3×3 convolution alone (the notebook models spend ~89 % of a training
 // step's FLOPs in it), forward and backward, so engine work on it can be measured without a whole step.
 import ArgumentParser
+import Base
 import Foundation
 import NN
 
@@ -29,7 +30,7 @@ struct BenchConv: WorkbenchCommand {
     mutating func run(session: inout Session) throws {
         guard batch >= 1, frames >= 3, reps >= 1 else { throw WorkbenchError("--batch and --reps must be ≥ 1 and --frames ≥ 3") }
         NNRuntime.configure(threads: threads)
-        let (f, b) = NNBenchmarks.conv2d(batch: batch, width: frames, repetitions: reps)
+        let (f, b) = NNBenchmarks.conv2d(batch: batch, width: frames, repetitions: reps, workers: Workers(threads))
         if json {
             print(JSON.object([
                 ("forward_ms", .number(f.seconds * 1000)), ("forward_gflops_per_s", .number(f.gflops)),

@@ -37,7 +37,7 @@ struct Train: WorkbenchCommand {
     var batch: Int?
     @Option(help: "Peak learning rate of the OneCycle schedule.")
     var lr: Double?
-    @Option(help: "Threads for OpenBLAS and Trellis's workers.")
+    @Option(help: "Threads for OpenBLAS and Trellis's workers (default: every available processor).")
     var threads: Int?
     @Option(help: "Random seed (initialisation, batch order, dropout, SpecAugment).")
     var seed: UInt64?
