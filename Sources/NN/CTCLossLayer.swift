@@ -1,5 +1,5 @@
 // BatchedCTCLoss: nn.CTCLoss(blank, reduction='mean', zero_infinity) over a batch, on top of the CTC module's
-// per-utterance forward–backward (CTC.CTCLoss.compute), utterances split over two threads.
+// per-utterance forward–backward (CTC.CTCLoss.compute), utterances split over the workers given at init.
 // Input: log-probabilities (B, T, C) [or (T, B, C) with `timeMajor`], the output of LogSoftmax.
 // Loss: mean over the batch of loss_b / max(targetLength_b, 1), as PyTorch's 'mean'.
 // Gradient: with respect to the LOGITS that fed log_softmax (softmax − occupancy, scaled by 1/(B·L_b)),

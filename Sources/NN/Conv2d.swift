@@ -2,7 +2,7 @@
 // - direct3x3: the residual blocks' 3×3 / stride 1 / padding 1 case with AVX2 + FMA kernels (CKernels),
 //   about 3× the throughput of im2col + SGEMM at 32 channels (`trellis bench conv`);
 // - im2col + SGEMM for every other shape or CPU, tiled over output rows so the column buffer stays in cache.
-// Either way the batch is split over two workers, each on its own images.
+// Either way the batch is split over the layer's `workers`, each on its own images.
 // x is (B, C, H, W) — in Trellis (batch, channel, mel feature F, time T) — and y is (B, O, Ho, Wo) with
 // Ho = (H + 2 ph - kh) / sh + 1. Weight (O, C, kh, kw) and bias (O) as in PyTorch.
 import Base

@@ -10,6 +10,8 @@
 //   Call `zeroGradients()` on the model before each step.
 // - Shapes are written in comments as `x is (B, C, F, T)`; buffers are row-major (last index fastest).
 // - Shape mismatches are programming errors and stop with a precondition naming the layer and shapes.
+// - A layer that splits its loops over threads holds `workers` (Base's `Workers`, default every available
+//   processor); a model sets them all at once (`CTCModel.setWorkers`, from `train --threads`).
 // Matrix work goes to OpenBLAS (`cblas_sgemm`), the residual blocks' 3×3 convolutions to the AVX2 kernels of
 // CKernels (see Conv2d); element-wise loops are plain Swift over unsafe pointers.
 import CBLAS
@@ -31,7 +33,7 @@ public enum NNRuntime {
         trellis_keep_freed_memory()
     }
 
-    /// Number of threads OpenBLAS uses for one GEMM (the machine has 2 cores).
+    /// Number of threads OpenBLAS uses for one GEMM (OpenBLAS's own setting; Trellis's loops take a `Workers`).
     public static func setBLASThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
     }
