@@ -54,6 +54,7 @@ enum ToyCorpus {
     static func options(epochs: Int) -> TrainingOptions {
         var o = TrainingOptions.corrected(.bilstm)
         o.model = ModelConfig(kind: .bilstm, nCNNLayers: 1, nRNNLayers: 1, rnnDim: 48, nFeats: 32, dropout: 0.1, channels: 4)
+        o.features.nMels = 32
         o.epochs = epochs
         o.batchSize = 4
         o.learningRate = 3e-3

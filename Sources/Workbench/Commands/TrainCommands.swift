@@ -79,8 +79,8 @@ struct Train: WorkbenchCommand {
         if noSpecAugment { o.specAugment = false }
         switch features {
         case nil: break
-        case "log": o.logMel = true; o.normalize = true
-        case "raw": o.logMel = false; o.normalize = false
+        case "log": o.features.logMel = true; o.features.normalize = true
+        case "raw": o.features.logMel = false; o.features.normalize = false
         case let other?: throw WorkbenchError("--features must be log or raw (got \(other))")
         }
         switch head {
@@ -249,7 +249,7 @@ struct Transcribe: WorkbenchCommand {
         for f in files {
             if Interrupt.isRequested { break }
             do {
-                let m = try Inference.logProbabilities(audioPath: f, model: &loaded)
+                let m = try loaded.output(forRecording: f)
                 let text = try Inference.decode(m, with: decoder)
                 Console.out(json ? JSON.object([("file", .string(f)), ("text", .string(text)), ("frames", .int(m.frames))]).text : "\(f)\t\(text)")
             } catch {
