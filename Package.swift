@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NN", "CTC"], path: "Tests/ModelsTests"),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Corpus", "CTC", "Audio"], path: "Tests/TrainingTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "trellis"], path: "Tests/WorkbenchTests"),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "trellis", "Models", "NN", "Audio"], path: "Tests/WorkbenchTests"),
     ]
 )

@@ -173,7 +173,7 @@ public enum Trainer {
                     bar.finish()
                     events.log("skipped \(item.detail) (\(item.reason.rawValue)); training goes on without it")
                 }
-                progress.skippedAudio = (progress.skippedAudio ?? []) + batch.skipped.map(\.detail)
+                if !batch.skipped.isEmpty { progress.skippedAudio = (progress.skippedAudio ?? []) + batch.skipped.map(\.detail) }
                 let r = try TrainStep.run(model: &model, adam: &adam, scheduler: &scheduler, batch: batch, clipNorm: o.clipNorm,
                                           pack: o.packSequences, stepSeed: stepSeed(o.seed, epoch: epoch, index: index),
                                           zeroInfinity: o.zeroInfinity)

@@ -72,4 +72,12 @@ enum ToyCorpus {
             return calls.map { c.n > $0 } ?? false
         }, progress: false)
     }
+
+    /// Zeroes the second half of a FLAC file: its header (all the corpus index reads) stays valid, its audio
+    /// frames stop decoding half-way.
+    static func corruptBody(of path: String) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        for j in (bytes.count / 2)..<bytes.count { bytes[j] = 0 }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
 }

@@ -208,6 +208,8 @@ struct Eval: WorkbenchCommand {
             if !quiet && isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K  eval \(done)/\(total) batches".utf8)) }
         }, shouldStop: { Interrupt.isRequested })
         if !quiet && isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        // Audio the corpus index let through (it reads headers only) but that does not decode: left out, named.
+        for item in r.skipped { Console.error("skipped \(item.detail) (\(item.reason.rawValue))") }
         if let trn {
             try r.writeTrn(reference: URL(fileURLWithPath: trn + "/ref.trn"), hypothesis: URL(fileURLWithPath: trn + "/hyp.trn"))
         }
