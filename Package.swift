@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "CTC", dependencies: ["Base", "LanguageModel"]),
         .target(name: "Audio", dependencies: ["Base", "CSndFile", "CSampleRate", "CBLAS"]),
         .target(name: "Corpus", dependencies: ["Base", "Audio", "CTC"]),
-        .target(name: "NN", dependencies: ["Base", "CBLAS", "CKernels", "CTC"]),
+        .target(name: "NN", dependencies: ["Base", "CBLAS", "CKernels"]),
         .target(name: "Models", dependencies: ["Base", "NN", "CTC"]),
         .target(name: "Training", dependencies: ["Base", "Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel"]),
         .target(name: "Figures", dependencies: ["Base", "CCairo"]),
@@ -49,9 +49,9 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Base", "Audio"], path: "Tests/AudioTests"),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio", "CTC"], path: "Tests/CorpusTests"),
         .testTarget(name: "NNTests", dependencies: ["Base", "NN"], path: "Tests/NNTests"),
-        .testTarget(name: "ModelsTests", dependencies: ["Base", "Models", "NN"], path: "Tests/ModelsTests"),
+        .testTarget(name: "ModelsTests", dependencies: ["Base", "Models", "NN", "CTC"], path: "Tests/ModelsTests"),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Corpus", "CTC", "Audio"], path: "Tests/TrainingTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "trellis"], path: "Tests/WorkbenchTests"),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "trellis", "Models", "NN", "Audio"], path: "Tests/WorkbenchTests"),
     ]
 )

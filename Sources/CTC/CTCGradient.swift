@@ -102,14 +102,14 @@ public enum CTCLoss {
     /// - Parameters:
     ///   - logProbs: row t starts at `logProbs + t * frameStride`, K classes contiguous (log_softmax output).
     ///     For a PyTorch-layout (T, B, K) batch pass `base + b * K` and `frameStride: B * K`.
-    ///   - labels: target classes (no blanks), e.g. 0…27.
+    ///   - labels: target classes (no blanks), e.g. 0…27: the tokenizer's indices, as every batch holds them.
     ///   - gradient: if non-nil, row t at `gradient + t * gradientStride` is OVERWRITTEN with
     ///     `gradientScale · (softmax − occupancy)`; all zeros when the loss is infinite (zero_infinity semantics).
     ///     Frames ≥ T are not touched.
     ///   - zeroInfinity: report an impossible utterance's loss as 0 instead of +∞.
     public static func compute(
         logProbs: UnsafePointer<Float>, frames T: Int, classes K: Int, frameStride: Int,
-        labels: UnsafeBufferPointer<Int32>, blank: Int = Tokenizer.blank,
+        labels: UnsafeBufferPointer<Int>, blank: Int = Tokenizer.blank,
         gradient: UnsafeMutablePointer<Float>?, gradientStride: Int, gradientScale: Float = 1,
         zeroInfinity: Bool = false, workspace ws: inout CTCWorkspace
     ) -> Result {
@@ -117,10 +117,10 @@ public enum CTCLoss {
         ws.reserve(frames: T, classes: K, states: S)
         for s in 0..<S { ws.states[s] = blank; ws.canSkip[s] = false }
         for i in 0..<L {
-            let l = Int(labels[i])
+            let l = labels[i]
             precondition(l >= 0 && l < K && l != blank, "CTCLoss.compute: label \(l) at \(i) is the blank or outside 0..<\(K)")
             ws.states[2 * i + 1] = l
-            ws.canSkip[2 * i + 1] = i > 0 && Int(labels[i - 1]) != l
+            ws.canSkip[2 * i + 1] = i > 0 && labels[i - 1] != l
         }
         let feasible = T >= L + (L > 1 ? (1..<L).reduce(0) { $0 + (labels[$1] == labels[$1 - 1] ? 1 : 0) } : 0)
         var logP = -Double.infinity
@@ -153,9 +153,8 @@ public enum CTCLoss {
         try validateLabels(labels, classes: K, blank: blank)
         var ws = CTCWorkspace()
         var grad = [Float](repeating: 0, count: T * K)
-        let lab = labels.map { Int32($0) }
         let r = logProbs.withUnsafeBufferPointer { lp in
-            lab.withUnsafeBufferPointer { l in
+            labels.withUnsafeBufferPointer { l in
                 grad.withUnsafeMutableBufferPointer { g in
                     compute(logProbs: lp.baseAddress ?? UnsafePointer(bitPattern: 8)!, frames: T, classes: K, frameStride: K, labels: l, blank: blank,
                             gradient: g.baseAddress, gradientStride: K, zeroInfinity: zeroInfinity, workspace: &ws)

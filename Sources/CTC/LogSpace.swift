@@ -64,18 +64,12 @@ public struct LogProbabilities: Sendable, Equatable {
         try self.init(frames: frames, classes: classes, logValues: probabilities.map { log($0) })
     }
 
-    /// Applies log_softmax to each row of raw scores (logits).
+    /// Applies log_softmax (`logSoftmaxRows`, the one Trellis has) to each row of raw scores (logits).
     public init(frames: Int, classes: Int, logits: [Double]) throws(CTCError) {
         guard logits.count == frames * classes, classes > 0 else {
             throw .shapeMismatch("expected \(frames)×\(classes) = \(frames * classes) logits, got \(logits.count)")
         }
-        var out = logits
-        for t in 0..<frames {
-            let row = logits[(t * classes)..<((t + 1) * classes)]
-            let lse = logSumExp(row)
-            for k in 0..<classes { out[t * classes + k] = logits[t * classes + k] - lse }
-        }
-        try self.init(frames: frames, classes: classes, logValues: out)
+        try self.init(frames: frames, classes: classes, logValues: logSoftmaxRows(logits, classes: classes))
     }
 
     @inlinable public subscript(frame: Int, symbol: Int) -> Double { values[frame * classes + symbol] }

@@ -3,6 +3,8 @@
 // Files, one job each:
 //   Tokenizer.swift         the notebook's 29 symbols (' space a–z, blank _ = 28), text ↔ indices, normalising.
 //   LogSpace.swift          log-add-exp helpers and `LogProbabilities` (a T×K frame-major matrix).
+//   LogSoftmax.swift        the one log-softmax (Float and Double rows): scores → log-probabilities for
+//                           training, evaluation, inference and `LogProbabilities(logits:)`.
 //   Trellis.swift           feasibility check and the exact log-space alpha/beta tables (`CTCTrellis`).
 //   CTCGradient.swift       per-utterance loss + gradients: exact (`CTCTrellis.gradients`) and the fast
 //                           allocation-free path for the trainer (`CTCLoss.compute`).

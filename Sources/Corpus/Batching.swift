@@ -1,64 +1,71 @@
-// Batching for training and evaluation: length-bucketed batches, zero-padded features, CTC lengths and padded
-// labels, with the next batch's audio decoding + feature extraction running on a background thread while the
-// caller trains on the current one.
+// Batching for training, evaluation and inference: length-bucketed batches of zero-padded features with their
+// labels, the next batch's audio decoding + feature extraction running on a background thread while the caller
+// trains on the current one. `Batch` is the one batch type between the corpus and the model: the trainer, the
+// evaluator, the alignment dumps and the recording path of `transcribe` / `probs from` all hand one to the model.
 //
-// The contract the trainer relies on (B = batch size, M = mel bins, T = frames of the longest utterance):
+// The contract (B = batch size, M = mel bins, T = frames of the longest utterance):
 //   Batch.features        [Float], B × M × T row-major: features[(b * M + m) * T + t]; frames t ≥ featureLengths[b]
 //                         are 0. This is the notebook's (batch, 1, n_mels, time) tensor without the channel axis.
-//   Batch.featureLengths  [Int], B: real frames per utterance (torchaudio: 1 + samples / hop).
-//   Batch.inputLengths    [Int], B: featureLengths / inputLengthDivisor (floor), the notebook's `spec.shape[0] // 2`
-//                         for its stride-2 convolution; set the divisor to 1 for a model without time subsampling.
-//   Batch.labels          [Int32], B × L row-major (L = longest label), tokenizer classes 0...27, padded with the
-//                         blank (28) past labelLengths[b].
-//   Batch.labelLengths    [Int], B.   Batch.transcripts [String] (lower-case).   Batch.ids [String] (utterance ids).
+//   Batch.featureLengths  [Int], B: real frames per utterance (torchaudio: 1 + samples / hop). The model turns them
+//                         into its output lengths (`ModelConfig.outputLengths`, the one formula).
+//   Batch.labels          [[Int]], B: tokenizer classes 0...27 (the representation the CTC loss reads, unpadded).
+//   Batch.transcripts [String] (lower-case).   Batch.ids [String] (utterance ids).
+//   Batch.audioSeconds    seconds of audio, from the feature lengths and the FeatureSpec's hop and rate.
+//   Batch.skipped         utterances left out because their audio could not be decoded (named, with the reason).
 //
-// Features per utterance: waveform (16 kHz) → optional speed perturbation and noise → MelConfig (mel, optional log,
-// optional per-utterance normalisation) → optional SpecAugment (after normalisation, so masks hold the mean 0).
-// Everything random derives from (seed, epoch, batch index), so a run is reproducible however threads interleave.
+// Features per utterance: waveform (at the FeatureSpec's rate) → optional speed perturbation and noise → mel
+// (optional log, optional per-utterance normalisation) → optional SpecAugment (after normalisation, so masks hold
+// the mean 0). Everything random derives from (seed, epoch, batch index), so a run is reproducible however
+// threads interleave.
 import Base
 import Audio
 import CTC
 import Foundation
 
 public struct Batch: Sendable {
-    public var size: Int
     public var nMels: Int
     public var maxFrames: Int
     public var features: [Float]
     public var featureLengths: [Int]
-    public var inputLengths: [Int]
-    public var maxLabelLength: Int
-    public var labels: [Int32]
-    public var labelLengths: [Int]
+    public var labels: [[Int]]
     public var transcripts: [String]
     public var ids: [String]
+    public var audioSeconds: Double
+    public var skipped: [SkippedItem]
 
-    /// Seconds of audio in the batch (from feature lengths and the hop).
-    public func audioSeconds(hop: Int, sampleRate: Int) -> Double {
-        Double(featureLengths.reduce(0, +) * hop) / Double(sampleRate)
+    public init(nMels: Int, maxFrames: Int, features: [Float], featureLengths: [Int], labels: [[Int]],
+                transcripts: [String], ids: [String], audioSeconds: Double, skipped: [SkippedItem] = []) {
+        precondition(features.count == featureLengths.count * nMels * maxFrames && labels.count == featureLengths.count,
+                     "Batch: \(features.count) feature values, \(labels.count) label sequences for \(featureLengths.count) × \(nMels) × \(maxFrames)")
+        self.nMels = nMels; self.maxFrames = maxFrames; self.features = features; self.featureLengths = featureLengths
+        self.labels = labels; self.transcripts = transcripts; self.ids = ids; self.audioSeconds = audioSeconds
+        self.skipped = skipped
     }
+
+    public var size: Int { featureLengths.count }
 }
 
-/// How an utterance becomes a (nMels × frames) feature matrix.
+/// How an utterance becomes a (nMels × frames) feature matrix: the features a model is trained with (`features`,
+/// the one description) plus the training-time augmentations.
 public struct FeaturePipeline: Sendable {
-    public var mel: MelConfig
+    public var features: FeatureSpec
     /// SpecAugment applied when the loader is built with `augment: true` (training); nil = none.
     public var specAugment: SpecAugment?
     /// Speed-perturbation factors drawn uniformly per utterance (e.g. [0.9, 1.0, 1.1]); empty = none.
     public var speedFactors: [Double]
     /// Additive white noise at an SNR drawn uniformly from this range (dB); nil = none.
     public var noiseSNR: ClosedRange<Double>?
-    /// inputLengths = featureLengths / inputLengthDivisor (the notebook: 2).
-    public var inputLengthDivisor: Int
 
-    public init(mel: MelConfig = .logMelNormalized, specAugment: SpecAugment? = SpecAugment(),
-                speedFactors: [Double] = [], noiseSNR: ClosedRange<Double>? = nil, inputLengthDivisor: Int = 2) {
-        self.mel = mel; self.specAugment = specAugment; self.speedFactors = speedFactors
-        self.noiseSNR = noiseSNR; self.inputLengthDivisor = inputLengthDivisor
+    public init(features: FeatureSpec, specAugment: SpecAugment? = SpecAugment(),
+                speedFactors: [Double] = [], noiseSNR: ClosedRange<Double>? = nil) {
+        self.features = features; self.specAugment = specAugment; self.speedFactors = speedFactors
+        self.noiseSNR = noiseSNR
     }
 
-    /// The notebook's pipeline: raw power mel (no log), TimeMasking(15) + FrequencyMasking(20), lengths // 2.
-    public static var notebook: FeaturePipeline { FeaturePipeline(mel: MelConfig()) }
+    /// The notebook's pipeline: raw power mel (no log), TimeMasking(15) + FrequencyMasking(20).
+    public static var notebook: FeaturePipeline { FeaturePipeline(features: .notebook()) }
+
+    public var mel: MelConfig { features.melConfig }
 
     var perturbsWaveform: Bool { !speedFactors.isEmpty || noiseSNR != nil }
 }
@@ -90,19 +97,31 @@ public final class FeatureExtractor: @unchecked Sendable {
     public let cacheEnabled: Bool
 
     public init(_ pipeline: FeaturePipeline, cache: Bool = true) throws {
+        if let e = pipeline.features.validationError() { throw CorpusError.invalidParameter(e) }
         self.pipeline = pipeline
         mel = try MelSpectrogram(pipeline.mel)
         cacheEnabled = cache
     }
 
+    /// The audio of `u` could not be decoded (a corrupt file the index, which reads only headers, let through).
+    struct UndecodableAudio: Error { let error: Error }
+
     /// Features of one utterance; `rng` drives the augmentations when `augment` is set.
     public func features(_ u: Utterance, augment: Bool, rng: inout Xoshiro256StarStar) throws -> FeatureMatrix {
+        do { return try computeFeatures(u, augment: augment, rng: &rng) } catch let e as UndecodableAudio { throw e.error }
+    }
+
+    /// The same, with decoding failures wrapped so `batch` can tell them from a broken configuration.
+    private func computeFeatures(_ u: Utterance, augment: Bool, rng: inout Xoshiro256StarStar) throws -> FeatureMatrix {
         var m: FeatureMatrix
         let waveAug = augment && pipeline.perturbsWaveform
         if !waveAug, cacheEnabled, let hit = lock.withLock({ cache[u.id] }) {
             m = hit
         } else {
-            var wave = try AudioFile.load(u.audioPath, targetRate: pipeline.mel.sampleRate, quality: .medium)
+            var wave: Waveform
+            do { wave = try AudioFile.load(u.audioPath, targetRate: pipeline.mel.sampleRate, quality: .medium) } catch {
+                throw UndecodableAudio(error: error)
+            }
             if waveAug {
                 if !pipeline.speedFactors.isEmpty {
                     let f = pipeline.speedFactors[Int(rng.next() % UInt64(pipeline.speedFactors.count))]
@@ -119,12 +138,36 @@ public final class FeatureExtractor: @unchecked Sendable {
         return m
     }
 
-    /// Pads and stacks utterances into a Batch (see the layout at the top of this file).
+    /// Pads and stacks utterances into a Batch (see the layout at the top of this file). An utterance whose audio
+    /// fails to decode is left out and named in `Batch.skipped` (training and evaluation go on without it); any
+    /// other failure is thrown.
     public func batch(_ utts: [Utterance], augment: Bool, seed: UInt64) throws -> Batch {
         var rng = Xoshiro256StarStar(seed: seed)
-        let feats = try utts.map { try features($0, augment: augment, rng: &rng) }
+        var kept: [Utterance] = [], feats: [FeatureMatrix] = [], skipped: [SkippedItem] = []
+        for u in utts {
+            do {
+                feats.append(try computeFeatures(u, augment: augment, rng: &rng))
+                kept.append(u)
+            } catch let e as UndecodableAudio {
+                skipped.append(SkippedItem(reason: .unreadableAudio, location: u.audioPath, detail: "\(u.id): \(e.error)"))
+            }
+        }
+        return stack(feats, labels: kept.map(\.labels), transcripts: kept.map(\.text), ids: kept.map(\.id), skipped: skipped)
+    }
+
+    /// A batch of one recording outside any corpus (`transcribe`, `probs from`): the same features as training
+    /// and evaluation get; a file that cannot be decoded is an error here, not a skip.
+    public func batch(recording path: String) throws -> Batch {
+        var rng = Xoshiro256StarStar(seed: 0)
+        let u = Utterance(id: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, subset: "", speaker: "",
+                          chapter: "", audioPath: path, transcript: "", text: "", frames: 0, sampleRate: 0)
+        let m = try features(u, augment: false, rng: &rng)
+        return stack([m], labels: [[]], transcripts: [""], ids: [u.id], skipped: [])
+    }
+
+    private func stack(_ feats: [FeatureMatrix], labels: [[Int]], transcripts: [String], ids: [String], skipped: [SkippedItem]) -> Batch {
         let nMels = pipeline.mel.nMels, tMax = feats.map(\.frames).max() ?? 0
-        var x = [Float](repeating: 0, count: utts.count * nMels * tMax)
+        var x = [Float](repeating: 0, count: feats.count * nMels * tMax)
         x.withUnsafeMutableBufferPointer { dst in
             for (b, f) in feats.enumerated() {
                 f.values.withUnsafeBufferPointer { src in
@@ -135,14 +178,10 @@ public final class FeatureExtractor: @unchecked Sendable {
                 }
             }
         }
-        let labelSeqs = utts.map(\.labels)
-        let lMax = labelSeqs.map(\.count).max() ?? 0
-        var labels = [Int32](repeating: Int32(Tokenizer.blank), count: utts.count * lMax)
-        for (b, l) in labelSeqs.enumerated() { for (j, c) in l.enumerated() { labels[b * lMax + j] = Int32(c) } }
         let lengths = feats.map(\.frames)
-        return Batch(size: utts.count, nMels: nMels, maxFrames: tMax, features: x, featureLengths: lengths,
-                     inputLengths: lengths.map { $0 / max(pipeline.inputLengthDivisor, 1) }, maxLabelLength: lMax,
-                     labels: labels, labelLengths: labelSeqs.map(\.count), transcripts: utts.map(\.text), ids: utts.map(\.id))
+        return Batch(nMels: nMels, maxFrames: tMax, features: x, featureLengths: lengths, labels: labels,
+                     transcripts: transcripts, ids: ids,
+                     audioSeconds: Double(lengths.reduce(0, +)) * pipeline.features.secondsPerFrame, skipped: skipped)
     }
 }
 

@@ -128,7 +128,10 @@ public struct CTCModel: ParameterContainer {
         if dnn != nil { h = dnn!.forward(h) }
         if lstm != nil {
             if let l = lengths {
-                h = lstm!.forward(h, lengths: l.map { min(max($0, 0), h.shape[1]) })
+                // Clamped once, by ModelConfig.outputLengths; anything else is a caller's bug.
+                precondition(l.count == h.shape[0] && l.allSatisfy { (0...h.shape[1]).contains($0) },
+                             "CTCModel: lengths \(l) for \(h.shape[0]) utterances of \(h.shape[1]) frames")
+                h = lstm!.forward(h, lengths: l)
             } else {
                 h = lstm!.forward(h)
             }

@@ -1,12 +1,14 @@
-// CTCObjective: the notebook's training objective on a model's scores — log_softmax over the classes, then
-// nn.CTCLoss(blank, reduction='mean'): each utterance's −log p(labels) divided by its label count, averaged over
-// the batch — with the gradient with respect to the scores (softmax − occupancy, scaled). Utterances are
-// independent, so they run on the workers given; the loss is summed in utterance order, so results depend
-// neither on thread timing nor on the number of workers.
+// CTCObjective: the one batched CTC objective of Trellis, the notebook's nn.CTCLoss(blank, reduction='mean') on
+// a model's log-probabilities: each utterance's −log p(labels) divided by its label count, averaged over the
+// batch, with the gradient with respect to the SCORES (logits) that fed the log-softmax (softmax − occupancy,
+// scaled by 1/(B·L_b)) — what PyTorch's autograd delivers to the logits through log_softmax, so the model's
+// backward starts from it directly. Training (`TrainStep`), evaluation, `bench ctc` and the tests call these two
+// functions and no other: the benchmark times the code training runs.
+// Utterances are independent, so they (and the log-softmax rows) run on the workers given; losses are summed in
+// utterance order, so results depend neither on thread timing nor on the number of workers.
 import Base
 import CTC
 import Dispatch
-import Foundation
 import NN
 
 public struct CTCObjectiveError: Error, CustomStringConvertible {
@@ -17,46 +19,49 @@ public enum CTCObjective {
     public struct Result {
         /// The batch loss (reduction mean); +∞ or NaN if any utterance's is.
         public var loss: Double
-        /// −log p(labels) per utterance (not divided by label length).
+        /// −log p(labels) per utterance (not divided by label length); +∞ for an impossible one (0 with zeroInfinity).
         public var utteranceLosses: [Double]
-        /// dL/dscores, (B, T', C), zero past each utterance's length.
+        /// Utterances whose labels cannot fit their frames or whose log-probabilities are not finite (counted
+        /// even when zeroInfinity hides them from the loss).
+        public var infeasible: Int
+        /// dL/dscores, (B, T', C), zero past each utterance's length; empty without `computeGradient`.
         public var gradient: Tensor
         public var isFinite: Bool { loss.isFinite }
     }
 
-    /// Log-softmax over the last axis (rows of C), in a new array.
-    public static func logSoftmax(_ x: Tensor) -> [Float] {
-        let c = x.shape.last!
-        let rows = x.count / c
-        var out = [Float](repeating: 0, count: x.count)
-        x.data.withUnsafeBufferPointer { xp in
-            out.withUnsafeMutableBufferPointer { op in
-                for r in 0..<rows {
-                    let row = xp.baseAddress! + r * c, o = op.baseAddress! + r * c
-                    var m = -Float.infinity
-                    for k in 0..<c { m = max(m, row[k]) }
-                    var s: Float = 0
-                    for k in 0..<c { s += expf(row[k] - m) }
-                    let lse = m + logf(s)
-                    for k in 0..<c { o[k] = row[k] - lse }
+    /// log_softmax over the classes of (B, T, C) scores — `CTC.logSoftmaxRows`, the one implementation — rows
+    /// split over the workers.
+    public static func logSoftmax(_ scores: Tensor, workers: Workers = .available) -> Tensor {
+        guard let c = scores.shape.last, c > 0 else { return scores }
+        let rows = scores.count / c
+        var out = Tensor(uninitialized: scores.shape)
+        scores.data.withUnsafeBufferPointer { xp in
+            out.data.withUnsafeMutableBufferPointer { yp in
+                guard let xb = xp.baseAddress, let yb = yp.baseAddress else { return }
+                nonisolated(unsafe) let (xs, ys) = (xb, yb)
+                let chunks = min(workers.count, max(1, rows / 256))
+                parallelFor(chunks) { w in
+                    let lo = rows * w / chunks, hi = rows * (w + 1) / chunks
+                    logSoftmaxRows(xs + lo * c, rows: hi - lo, classes: c, into: ys + lo * c)
                 }
             }
         }
         return out
     }
 
-    /// scores (B, T', C) logits; outputLengths[b] ≤ T' valid frames; labels[b] without blanks.
+    /// logProbs (B, T', C) from `logSoftmax`; lengths[b] ≤ T' valid frames; labels[b] tokenizer classes without blanks.
     /// `zeroInfinity` (PyTorch's `zero_infinity`): an impossible utterance (labels longer than its frames allow)
     /// contributes loss 0 and no gradient instead of making the whole batch infinite.
-    public static func lossAndGradient(scores: Tensor, outputLengths: [Int], labels: [[Int]], blank: Int,
+    public static func lossAndGradient(logProbs: Tensor, lengths: [Int], labels: [[Int]], blank: Int,
                                        computeGradient: Bool = true, zeroInfinity: Bool = false,
                                        workers: Workers = .available) throws -> Result {
-        guard scores.rank == 3 else { throw CTCObjectiveError(description: "CTC loss: scores \(scores.shape) must be (B, T, C)") }
-        let (b, t, c) = (scores.shape[0], scores.shape[1], scores.shape[2])
-        guard outputLengths.count == b, labels.count == b else {
-            throw CTCObjectiveError(description: "CTC loss: \(b) utterances but \(outputLengths.count) lengths and \(labels.count) label sequences")
+        guard logProbs.rank == 3 else { throw CTCObjectiveError(description: "CTC loss: log-probabilities \(logProbs.shape) must be (B, T, C)") }
+        let (b, t, c) = (logProbs.shape[0], logProbs.shape[1], logProbs.shape[2])
+        guard lengths.count == b, labels.count == b else {
+            throw CTCObjectiveError(description: "CTC loss: \(b) utterances but \(lengths.count) lengths and \(labels.count) label sequences")
         }
-        for (i, l) in outputLengths.enumerated() where l < 0 || l > t {
+        guard blank >= 0 && blank < c else { throw CTCObjectiveError(description: "CTC loss: blank \(blank) outside 0..<\(c)") }
+        for (i, l) in lengths.enumerated() where l < 0 || l > t {
             throw CTCObjectiveError(description: "CTC loss: utterance \(i) has length \(l), outside 0…\(t) frames")
         }
         for (i, ls) in labels.enumerated() {
@@ -64,35 +69,38 @@ public enum CTCObjective {
                 throw CTCObjectiveError(description: "CTC loss: utterance \(i) has label \(bad) (the blank \(blank) or outside 0..<\(c))")
             }
         }
-        let logProbs = logSoftmax(scores)
-        var grad = Tensor(zeros: computeGradient ? [b, t, c] : [0])
+        var grad = computeGradient ? Tensor(zeros: [b, t, c]) : Tensor.empty
         var losses = [Double](repeating: 0, count: b)
-        let labels32 = labels.map { $0.map { Int32($0) } }
-        logProbs.withUnsafeBufferPointer { lp in
+        var bad = [Bool](repeating: false, count: b)
+        logProbs.data.withUnsafeBufferPointer { lp in
             grad.data.withUnsafeMutableBufferPointer { gp in
-                losses.withUnsafeMutableBufferPointer { lossp in
-                    nonisolated(unsafe) let (lpb, gpb, lsb) = (lp.baseAddress!, gp.baseAddress, lossp.baseAddress!)
-                    let workers = max(1, min(workers.count, b))
-                    parallelFor(workers) { w in
+                losses.withUnsafeMutableBufferPointer { lossp in bad.withUnsafeMutableBufferPointer { badp in
+                    // An empty array's base address points at shared storage: never write through it.
+                    guard let lpBase = lp.baseAddress, let lossBase = lossp.baseAddress, let badBase = badp.baseAddress else { return }
+                    nonisolated(unsafe) let (lpb, gpb, lsb, bdb) = (lpBase, computeGradient ? gp.baseAddress : nil, lossBase, badBase)
+                    let n = max(1, min(workers.count, b))
+                    parallelFor(n) { w in
                         var ws = CTCWorkspace()
                         var i = w
                         while i < b {
                             let scale = Float(1.0 / (Double(max(labels[i].count, 1)) * Double(b)))
-                            let r = labels32[i].withUnsafeBufferPointer { lab in
-                                CTCLoss.compute(logProbs: lpb + i * t * c, frames: outputLengths[i], classes: c, frameStride: c,
+                            let r = labels[i].withUnsafeBufferPointer { lab in
+                                CTCLoss.compute(logProbs: lpb + i * t * c, frames: lengths[i], classes: c, frameStride: c,
                                                 labels: lab, blank: blank,
-                                                gradient: computeGradient ? gpb! + i * t * c : nil, gradientStride: c,
+                                                gradient: gpb.map { $0 + i * t * c }, gradientStride: c,
                                                 gradientScale: scale, zeroInfinity: zeroInfinity, workspace: &ws)
                             }
                             lsb[i] = r.loss
-                            i += workers
+                            bdb[i] = !r.isFeasible || !r.loss.isFinite
+                            i += n
                         }
                     }
-                }
+                } }
             }
         }
         var total = 0.0
         for i in 0..<b { total += losses[i] / Double(max(labels[i].count, 1)) }
-        return Result(loss: total / Double(b), utteranceLosses: losses, gradient: grad)
+        return Result(loss: b > 0 ? total / Double(b) : .nan, utteranceLosses: losses,
+                      infeasible: bad.filter { $0 }.count, gradient: grad)
     }
 }

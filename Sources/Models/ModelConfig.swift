@@ -104,6 +104,15 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// Output frames for `frames` input frames (the first convolution: kernel 3, padding 1, stride `stride`).
     public func outputFrames(_ frames: Int) -> Int { (frames + 2 - 3) / stride + 1 }
 
+    /// The one length formula: the output frames of each utterance of a padded batch that the CTC loss, the decoders
+    /// and the figures read — the frames the model outputs for that utterance alone, so a batch and a single
+    /// recording agree — clamped (here and nowhere else) to the frames the padded batch yields. (The notebook used
+    /// `feature frames // 2`, which drops the last real frame of an utterance with an odd frame count.)
+    public func outputLengths(featureLengths: [Int], paddedFrames: Int) -> [Int] {
+        let limit = paddedFrames > 0 ? outputFrames(paddedFrames) : 0
+        return featureLengths.map { $0 > 0 ? min(outputFrames($0), limit) : 0 }
+    }
+
     /// A config's problems in words, or nil when it can be built.
     public func validationError() -> String? {
         if nCNNLayers < 0 || nRNNLayers < 1 || rnnDim < 1 || nClass < 2 || channels < 1 || dnnHidden < 1 {

@@ -1,5 +1,5 @@
 // Layer: the forward/backward contract shared by the single-input layers (Linear, Conv2d, CNNLayerNorm,
-// ReLU, Dropout, LogSoftmax, reshapes). Recurrent layers add sequence lengths to the same pattern.
+// ReLU, Dropout, reshapes). Recurrent layers add sequence lengths to the same pattern.
 
 public protocol Layer: ParameterContainer {
     /// Computes the output and keeps what `backward` needs.

@@ -2,7 +2,8 @@
 //
 // Owns: Tensor, named Parameters (PyTorch names, shapes and memory layout, so checkpoints map 1:1 to
 // state_dicts), layers with explicit `forward`/`backward` (Linear, Conv2d, CNNLayerNorm, ReLU, Dropout,
-// LSTM, GRU, log-softmax, reshapes), the batched CTC loss, Adam, OneCycleLR and gradient clipping.
+// LSTM, GRU, reshapes), Adam, OneCycleLR and gradient clipping. It knows nothing of CTC: the log-softmax and the
+// batched CTC objective live in CTC (`logSoftmaxRows`) and Models (`CTCObjective`).
 //
 // Conventions used by every layer:
 // - `forward` keeps what `backward` needs (a shared reference to its input, masks, statistics).

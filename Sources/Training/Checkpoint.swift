@@ -7,6 +7,7 @@
 //   epoch-NNN.optim.safetensors  Adam's moments (`adam.m.NAME`, `adam.v.NAME`) and, in the metadata, the
 //                                optimiser/scheduler position and the partial sums of an unfinished epoch
 import Base
+import Audio
 import Foundation
 import Models
 import NN
@@ -21,10 +22,12 @@ public struct EpochProgress: Codable, Equatable, Sendable {
     public var seconds = 0.0
     public var audioSeconds = 0.0
     public var utterances = 0
+    /// Training utterances left out this epoch because their audio could not be decoded ("ID: reason").
+    public var skippedAudio: [String]? = nil
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case steps, applied, skipped, seconds, utterances
+        case steps, applied, skipped, seconds, utterances, skippedAudio = "skipped_audio"
         case lossSum = "loss_sum", gradNormSum = "grad_norm_sum", audioSeconds = "audio_seconds"
     }
 }
@@ -84,7 +87,7 @@ public enum Checkpoint {
         var model = try CTCModel(config, seed: 0)
         try StateDict.load(file, into: &model, source: path)
         model.setMode(.evaluation)
-        return LoadedModel(model: model, features: FeatureSpec.from(file, nMels: config.nFeats), path: path)
+        return LoadedModel(model: model, features: FeatureSpec.from(metadata: file.metadata, nMels: config.nFeats), path: path)
     }
 
     /// Restores model weights, Adam and the scheduler from the checkpoint at `position`.

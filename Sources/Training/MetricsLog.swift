@@ -21,20 +21,24 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var skippedBatches: Int      // batches whose loss was infinite or NaN (never applied)
     public var utterances: Int
     public var wallSeconds: Double?     // training + evaluation wall clock since the run began (across resumes)
+    public var skippedAudio: [String]?  // utterances (training and test) whose audio could not be decoded: "ID: FILE: reason"
 
     enum CodingKeys: String, CodingKey {
         case epoch, steps, cer, wer, decoder, seconds, utterances, wallSeconds = "wall_seconds"
         case trainLoss = "loss", testLoss = "test_loss", learningRate = "lr", gradNorm = "grad_norm"
         case evalSeconds = "eval_seconds", audioSecondsPerSecond = "audio_seconds_per_s", skippedBatches = "skipped_batches"
+        case skippedAudio = "skipped_audio"
     }
 
     public init(epoch: Int, steps: Int, trainLoss: Double, testLoss: Double? = nil, cer: Double? = nil, wer: Double? = nil,
                 decoder: String? = nil, learningRate: Double, gradNorm: Double, seconds: Double, evalSeconds: Double? = nil,
-                audioSecondsPerSecond: Double, skippedBatches: Int, utterances: Int, wallSeconds: Double? = nil) {
+                audioSecondsPerSecond: Double, skippedBatches: Int, utterances: Int, wallSeconds: Double? = nil,
+                skippedAudio: [String]? = nil) {
         self.epoch = epoch; self.steps = steps; self.trainLoss = trainLoss; self.testLoss = testLoss
         self.cer = cer; self.wer = wer; self.decoder = decoder; self.learningRate = learningRate; self.gradNorm = gradNorm
         self.seconds = seconds; self.evalSeconds = evalSeconds; self.audioSecondsPerSecond = audioSecondsPerSecond
         self.skippedBatches = skippedBatches; self.utterances = utterances; self.wallSeconds = wallSeconds
+        self.skippedAudio = skippedAudio
     }
 }
 

@@ -1,9 +1,11 @@
 // `bench step`: one training step (forward, log-softmax, CTC loss, backward, Adam) of a model on the fixed
-// workload of /work/shared/anchors/README.md — batch 16 × 1 × 128 mels × 800 frames (10 s each), input lengths
+// PyTorch anchor workload (bench_torch.py, docs/benchmarks.md) — batch 16 × 1 × 128 mels × 800 frames (10 s each), input lengths
 // 400, random labels of 150 — so the figure sits beside PyTorch's bench_torch.py step_* on the same machine.
 // FLOPs are counted the way PyTorch's FlopCounterMode counts them (convolutions and matrix products, 2 per
 // multiply-add; backward = input gradient + weight gradient, none for the first convolution's data input).
 import Base
+import Audio
+import Corpus
 import Foundation
 import Models
 import NN
@@ -64,16 +66,18 @@ public enum StepBenchmark {
         return fwd + bwd
     }
 
-    /// The fixed random workload (deterministic).
-    public static func workload(_ c: ModelConfig, seed: UInt64 = 0) -> ModelBatch {
+    /// The fixed random workload (deterministic): 800 frames of torchaudio's default features (hop 200 at
+    /// 16 kHz) are 10 s; every utterance is full length, so the output lengths are the anchor's 400.
+    public static func workload(_ c: ModelConfig, seed: UInt64 = 0) -> Batch {
         var rng = Xoshiro256StarStar(seed: seed)
         var x = [Float](repeating: 0, count: batch * c.nFeats * frames)
         // Roughly standard normal (sum of uniforms), like torch.randn.
         for i in x.indices { x[i] = (rng.nextUnitFloat() + rng.nextUnitFloat() + rng.nextUnitFloat() - 1.5) * 2 }
         let labels = (0..<batch).map { _ in (0..<labelLength).map { _ in Int(rng.next() % UInt64(max(c.nClass - 1, 1))) } }
-        return ModelBatch(input: Tensor(shape: [batch, 1, c.nFeats, frames], data: x),
-                          inputLengths: [Int](repeating: frames / 2, count: batch), labels: labels,
-                          audioSeconds: Double(batch * frames * 200) / 16000)
+        let features = FeatureSpec(nMels: c.nFeats, logMel: false, normalize: false)
+        return Batch(nMels: c.nFeats, maxFrames: frames, features: x, featureLengths: [Int](repeating: frames, count: batch),
+                     labels: labels, transcripts: [String](repeating: "", count: batch),
+                     ids: (0..<batch).map { "bench-\($0)" }, audioSeconds: Double(batch * frames) * features.secondsPerFrame)
     }
 
     /// Runs `warmup` + `reps` steps; the figure is the best of `reps` (as bench_torch.py).

@@ -3,9 +3,10 @@
 // subset, the probability matrices of a few fixed test utterances, a checkpoint and one metrics line.
 // Everything random derives from (seed, epoch, batch index), so a run resumed from any checkpoint continues
 // exactly as the uninterrupted one would have.
+import Base
+import Audio
 import CTC
 import Corpus
-import Base
 import Foundation
 import Models
 import NN
@@ -108,7 +109,7 @@ public enum Trainer {
         let skipped = data.train.skipped.count + (data.test?.skipped.count ?? 0)
         if skipped > 0 { events.log("note: \(skipped) corpus item(s) skipped (see 'corpus stats' for the reasons)") }
         let features = o.features
-        let extractor = try Corpus.FeatureExtractor(features.pipeline(specAugment: o.specAugment, stride: o.model.stride))
+        let extractor = try Corpus.FeatureExtractor(FeaturePipeline(features: features, specAugment: o.specAugment ? SpecAugment() : nil))
         let testUtterances = data.test?.utterances ?? []
         let fixed = Array(testUtterances.sorted { $0.id < $1.id }.prefix(o.alignmentUtterances))
         let stepsPerEpoch = (data.train.utterances.count + o.batchSize - 1) / o.batchSize
@@ -169,8 +170,12 @@ public enum Trainer {
                     events.log("stopped at epoch \(epoch), step \(index)/\(loader.count); checkpoint \(run.modelFile(p).lastPathComponent) written. Continue with: trellis train --resume \(run.url.path)")
                     return TrainingSummary(ending: .interrupted, position: p, metrics: history)
                 }
-                guard let b = try loader.next() else { break }
-                let batch = ModelBatch(b)
+                guard let batch = try loader.next() else { break }
+                for item in batch.skipped {
+                    bar.finish()
+                    events.log("skipped \(item.detail) (\(item.reason.rawValue)); training goes on without it")
+                }
+                if !batch.skipped.isEmpty { progress.skippedAudio = (progress.skippedAudio ?? []) + batch.skipped.map(\.detail) }
                 let r = try TrainStep.run(model: &model, adam: &adam, scheduler: &scheduler, batch: batch, clipNorm: o.clipNorm,
                                           pack: o.packSequences, stepSeed: stepSeed(o.seed, epoch: epoch, index: index),
                                           zeroInfinity: o.zeroInfinity)
@@ -186,7 +191,7 @@ public enum Trainer {
                     progress.applied += 1
                     progress.lossSum += r.loss
                     progress.gradNormSum += r.gradNorm
-                } else {
+                } else if batch.size > 0 {
                     progress.skipped += 1
                     bar.finish()
                     events.log("skipped batch \(index) of epoch \(epoch): loss \(r.loss), gradient norm \(r.gradNorm) (not applied); first utterance \(batch.ids.first ?? "?")")
@@ -200,10 +205,13 @@ public enum Trainer {
             // Evaluation, alignments, checkpoint, metrics.
             let evalStart = Date()
             var testLoss: Double?, cer: Double?, wer: Double?
+            var skippedAudio = progress.skippedAudio ?? []
             if !testUtterances.isEmpty {
                 let e = try Evaluator.evaluate(model: &model, utterances: testUtterances, features: features,
                                                batchSize: o.evalBatchSize, decoder: decoder, pack: o.packSequences)
                 testLoss = e.loss; cer = e.cer; wer = e.wer
+                for item in e.skipped { events.log("evaluation skipped \(item.detail) (\(item.reason.rawValue))") }
+                skippedAudio += e.skipped.map(\.detail)
                 let stem = run.url.appendingPathComponent(String(format: "eval/epoch-%03d", epoch)).path
                 try e.writeTrn(reference: URL(fileURLWithPath: stem + ".ref.trn"), hypothesis: URL(fileURLWithPath: stem + ".hyp.trn"))
             }
@@ -218,7 +226,8 @@ public enum Trainer {
                                  gradNorm: progress.applied > 0 ? progress.gradNormSum / Double(progress.applied) : .nan,
                                  seconds: progress.seconds, evalSeconds: evalSeconds,
                                  audioSecondsPerSecond: progress.seconds > 0 ? progress.audioSeconds / progress.seconds : 0,
-                                 skippedBatches: progress.skipped, utterances: progress.utterances, wallSeconds: wallSeconds)
+                                 skippedBatches: progress.skipped, utterances: progress.utterances, wallSeconds: wallSeconds,
+                                 skippedAudio: skippedAudio.isEmpty ? nil : skippedAudio)
             progress = EpochProgress()
             try Checkpoint.save(run: run, position: position, model: &model, features: features, adam: adam,
                                 scheduler: scheduler, progress: progress, wallSeconds: wallSeconds)
@@ -241,6 +250,7 @@ public enum Trainer {
         s += "  CER \(pct(m.cer))  WER \(pct(m.wer))"
         s += String(format: "  lr %.2e  |g| %.2f  %.0f s  %.0f audio-s/s", m.learningRate, m.gradNorm, m.seconds, m.audioSecondsPerSecond)
         if m.skippedBatches > 0 { s += "  skipped \(m.skippedBatches) batch(es)" }
+        if let a = m.skippedAudio, !a.isEmpty { s += "  skipped \(a.count) undecodable audio file(s)" }
         return s
     }
 
@@ -248,15 +258,13 @@ public enum Trainer {
     /// np.savetxt format. Labels are written unpadded (the notebook pads with 0, the apostrophe's index).
     static func writeAlignments(_ utts: [Utterance], model: inout CTCModel, features: FeatureSpec, run: RunFolder, epoch: Int) throws {
         guard !utts.isEmpty else { return }
-        let ex = try Corpus.FeatureExtractor(features.pipeline(specAugment: false, stride: model.config.stride), cache: false)
+        let ex = try Corpus.FeatureExtractor(FeaturePipeline(features: features, specAugment: nil), cache: false)
         model.setMode(.evaluation)
         defer { model.setMode(.training) }
         for (i, u) in utts.enumerated() {
-            let batch = ModelBatch(try ex.batch([u], augment: false, seed: 0))
-            let frames = model.config.outputFrames(batch.input.shape[3])
-            let lengths = TrainStep.outputLengths(batch, frames: frames)
-            let scores = model.forward(batch.input, lengths: lengths)
-            let m = Inference.logProbabilities(scores: scores, lengths: lengths, classes: model.config.nClass)[0]
+            let batch = try ex.batch([u], augment: false, seed: 0)
+            guard batch.size == 1 else { continue }   // undecodable audio: reported by the evaluation
+            let m = try model.output(for: batch).logProbabilities(0)
             let text = SaveText.text(rows: m.frames, columns: m.classes, values: m.values.map { exp($0) })
             let files = run.alignmentFiles(epoch: epoch, utterance: i)
             try AtomicFile.write(text, to: files.matrix)

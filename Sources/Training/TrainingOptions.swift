@@ -6,6 +6,7 @@
 //  - `notebook(kind)` (`--seed-faithful`): raw power mel, the notebook's exact models (Cells 32/40), lr 1e-3,
 //    batch 64, 20 epochs, no clipping, padded frames fed through the LSTMs as in the notebook.
 import Base
+import Audio
 import Foundation
 import Models
 
@@ -21,8 +22,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var clipNorm: Double?         // nil = no clipping (the notebook)
     public var seed: UInt64
     public var threads: Int
-    public var logMel: Bool              // natural log of the mel power (floor 1e-10)
-    public var normalize: Bool           // per-utterance, per-bin mean/std normalisation
+    public var features: FeatureSpec     // how audio becomes the model's input: the same for training, evaluation and transcription
     public var specAugment: Bool         // TimeMasking(15) + FrequencyMasking(20) on training batches
     public var packSequences: Bool       // LSTMs skip padded frames (pack_padded_sequence semantics)
     public var maxMinutes: Double?       // stop after the epoch that crosses this wall-clock budget
@@ -31,23 +31,67 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var evalBatchSize: Int = 16
 
     enum CodingKeys: String, CodingKey {
-        case model, epochs, seed, threads, normalize
+        case model, epochs, seed, threads, features
         case seedFaithful = "seed_faithful", batchSize = "batch_size", learningRate = "lr", divFactor = "div_factor"
-        case finalDivFactor = "final_div_factor", pctStart = "pct_start", clipNorm = "clip_norm", logMel = "log_mel"
+        case finalDivFactor = "final_div_factor", pctStart = "pct_start", clipNorm = "clip_norm"
         case specAugment = "spec_augment", packSequences = "pack_sequences", maxMinutes = "max_minutes"
         case alignmentUtterances = "alignment_utterances", evalBatchSize = "eval_batch_size", zeroInfinity = "zero_infinity"
     }
 
+    /// Run files written before the features were one object kept `log_mel` and `normalize` beside the other
+    /// options (and torchaudio's rate, n_fft and hop implicitly); they still resume.
+    private enum LegacyKeys: String, CodingKey { case logMel = "log_mel", normalize }
+
+    public init(model: ModelConfig, seedFaithful: Bool, epochs: Int, batchSize: Int, learningRate: Double,
+                clipNorm: Double?, seed: UInt64, threads: Int, features: FeatureSpec, specAugment: Bool,
+                packSequences: Bool, maxMinutes: Double?, zeroInfinity: Bool) {
+        self.model = model; self.seedFaithful = seedFaithful; self.epochs = epochs; self.batchSize = batchSize
+        self.learningRate = learningRate; self.clipNorm = clipNorm; self.seed = seed; self.threads = threads
+        self.features = features; self.specAugment = specAugment; self.packSequences = packSequences
+        self.maxMinutes = maxMinutes; self.zeroInfinity = zeroInfinity
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(ModelConfig.self, forKey: .model)
+        seedFaithful = try c.decode(Bool.self, forKey: .seedFaithful)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        learningRate = try c.decode(Double.self, forKey: .learningRate)
+        divFactor = try c.decodeIfPresent(Double.self, forKey: .divFactor) ?? divFactor
+        finalDivFactor = try c.decodeIfPresent(Double.self, forKey: .finalDivFactor) ?? finalDivFactor
+        pctStart = try c.decodeIfPresent(Double.self, forKey: .pctStart) ?? pctStart
+        clipNorm = try c.decodeIfPresent(Double.self, forKey: .clipNorm)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        threads = try c.decode(Int.self, forKey: .threads)
+        if let f = try c.decodeIfPresent(FeatureSpec.self, forKey: .features) {
+            features = f
+        } else {
+            let legacy = try decoder.container(keyedBy: LegacyKeys.self)
+            features = FeatureSpec(nMels: model.nFeats, logMel: try legacy.decode(Bool.self, forKey: .logMel),
+                                   normalize: try legacy.decode(Bool.self, forKey: .normalize))
+        }
+        specAugment = try c.decode(Bool.self, forKey: .specAugment)
+        packSequences = try c.decode(Bool.self, forKey: .packSequences)
+        maxMinutes = try c.decodeIfPresent(Double.self, forKey: .maxMinutes)
+        zeroInfinity = try c.decodeIfPresent(Bool.self, forKey: .zeroInfinity) ?? false
+        alignmentUtterances = try c.decodeIfPresent(Int.self, forKey: .alignmentUtterances) ?? alignmentUtterances
+        evalBatchSize = try c.decodeIfPresent(Int.self, forKey: .evalBatchSize) ?? evalBatchSize
+    }
+
     public static func corrected(_ kind: ModelKind) -> TrainingOptions {
-        TrainingOptions(model: .standard(kind), seedFaithful: false, epochs: 12, batchSize: 16,
-                        learningRate: kind == .bilstm ? 2e-3 : 1e-3, clipNorm: 5, seed: 7, threads: Workers.available.count, logMel: true,
-                        normalize: true, specAugment: true, packSequences: true, maxMinutes: nil, zeroInfinity: true)
+        let model = ModelConfig.standard(kind)
+        return TrainingOptions(model: model, seedFaithful: false, epochs: 12, batchSize: 16,
+                               learningRate: kind == .bilstm ? 2e-3 : 1e-3, clipNorm: 5, seed: 7, threads: Workers.available.count,
+                               features: FeatureSpec(nMels: model.nFeats, logMel: true, normalize: true),
+                               specAugment: true, packSequences: true, maxMinutes: nil, zeroInfinity: true)
     }
 
     public static func notebook(_ kind: ModelKind) -> TrainingOptions {
-        TrainingOptions(model: .seed(kind), seedFaithful: true, epochs: 20, batchSize: 64, learningRate: 1e-3,
-                        clipNorm: nil, seed: 7, threads: Workers.available.count, logMel: false, normalize: false, specAugment: true,
-                        packSequences: false, maxMinutes: nil, zeroInfinity: false)
+        let model = ModelConfig.seed(kind)
+        return TrainingOptions(model: model, seedFaithful: true, epochs: 20, batchSize: 64, learningRate: 1e-3,
+                               clipNorm: nil, seed: 7, threads: Workers.available.count, features: .notebook(nMels: model.nFeats), specAugment: true,
+                               packSequences: false, maxMinutes: nil, zeroInfinity: false)
     }
 
     public func validationError() -> String? {
@@ -56,11 +100,12 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if batchSize < 1 { return "--batch must be at least 1" }
         if !(learningRate > 0) { return "--lr must be positive" }
         if threads < 1 { return "--threads must be at least 1" }
+        if let e = features.validationError() { return e }
+        if features.nMels != model.nFeats {
+            return "the features have \(features.nMels) mel bins but the model reads \(model.nFeats)"
+        }
         return nil
     }
-
-    /// How audio becomes the model's input: the same for training, evaluation and transcription.
-    public var features: FeatureSpec { FeatureSpec(nMels: model.nFeats, logMel: logMel, normalize: normalize) }
 
     public func jsonData() throws -> Data {
         let enc = JSONEncoder()

@@ -111,7 +111,7 @@ final class TrellisTests: XCTestCase {
         let ref = try CTCLoss.lossAndGradient(logProbs: one, frames: T, classes: K, labels: labels)
         var grad = [Float](repeating: 9, count: T * B * K)
         var ws = CTCWorkspace()
-        let lab: [Int32] = labels.map { Int32($0) }
+        let lab = labels
         let res = batch.withUnsafeBufferPointer { x in
             lab.withUnsafeBufferPointer { l in
                 grad.withUnsafeMutableBufferPointer { g in

@@ -19,12 +19,13 @@ final class BatchingTests: XCTestCase {
 
     func testBatchLayoutPaddingAndLengths() throws {
         let utts = try makeCorpus(3)
-        var mel = MelConfig(); mel.nMels = 16
-        let ex = try FeatureExtractor(FeaturePipeline(mel: mel, specAugment: nil))
+        let spec = FeatureSpec(nMels: 16, logMel: false, normalize: false)
+        let mel = spec.melConfig
+        let ex = try FeatureExtractor(FeaturePipeline(features: spec, specAugment: nil))
         let b = try ex.batch(utts, augment: false, seed: 0)
         XCTAssertEqual(b.size, 3)
         XCTAssertEqual(b.featureLengths, [25, 33, 41])       // 1 + samples / 200
-        XCTAssertEqual(b.inputLengths, [12, 16, 20])
+        XCTAssertEqual(b.audioSeconds, Double(25 + 33 + 41) * 200 / 16000, accuracy: 1e-12)
         XCTAssertEqual(b.maxFrames, 41)
         XCTAssertEqual(b.features.count, 3 * 16 * 41)
         let single = try MelSpectrogram(mel)(AudioFile.load(utts[0].audioPath))
@@ -34,16 +35,16 @@ final class BatchingTests: XCTestCase {
                 XCTAssertEqual(v, t < 25 ? single[m, t] : 0)
             }
         }
-        XCTAssertEqual(b.labelLengths, [3, 5, 9])
-        XCTAssertEqual(b.maxLabelLength, 9)
-        XCTAssertEqual(Array(b.labels[0..<9]), [2, 1, 3, 28, 28, 28, 28, 28, 28])
+        XCTAssertEqual(b.labels, utts.map(\.labels))
+        XCTAssertEqual(b.labels[0], [2, 1, 3])
         XCTAssertEqual(b.transcripts, ["a b", "hello", "it's time"])
+        XCTAssertEqual(b.skipped, [])
     }
 
     func testLoaderVisitsEveryUtteranceOnceAndIsReproducible() throws {
         let utts = try makeCorpus(11)
-        var mel = MelConfig.logMelNormalized; mel.nMels = 20
-        let pipeline = FeaturePipeline(mel: mel, specAugment: SpecAugment(timeMaskParam: 5, freqMaskParam: 4))
+        let pipeline = FeaturePipeline(features: FeatureSpec(nMels: 20, logMel: true, normalize: true),
+                                       specAugment: SpecAugment(timeMaskParam: 5, freqMaskParam: 4))
         func run(_ seed: UInt64) throws -> [Batch] {
             let loader = try BatchLoader(utterances: utts, batchSize: 4, extractor: try FeatureExtractor(pipeline),
                                          shuffle: true, augment: true, seed: seed, epoch: 2)
@@ -62,5 +63,23 @@ final class BatchingTests: XCTestCase {
             let d = batch.featureLengths
             XCTAssertLessThanOrEqual(d.max()! - d.min()!, 40)
         }
+    }
+
+    /// Defect 11 of issue 8: the index reads only headers, so a FLAC whose body is corrupt reached the trainer and
+    /// aborted it. A batch leaves such an utterance out and names it; the others are batched as usual.
+    func testUndecodableAudioIsSkippedAndNamed() throws {
+        let utts = try makeCorpus(3)
+        try TestTree.corruptBody(of: utts[1].audioPath)
+        let ex = try FeatureExtractor(FeaturePipeline(features: FeatureSpec(nMels: 16, logMel: false, normalize: false), specAugment: nil))
+        let b = try ex.batch(utts, augment: false, seed: 0)
+        XCTAssertEqual(b.ids, [utts[0].id, utts[2].id])
+        XCTAssertEqual(b.labels, [utts[0].labels, utts[2].labels])
+        XCTAssertEqual(b.featureLengths, [25, 41])
+        XCTAssertEqual(b.skipped.count, 1)
+        XCTAssertEqual(b.skipped.first?.reason, .unreadableAudio)
+        XCTAssertEqual(b.skipped.first?.location, utts[1].audioPath)
+        XCTAssertTrue(b.skipped.first?.detail.hasPrefix(utts[1].id) ?? false)
+        // Outside a corpus (transcribe, probs from) the same file is an error, not a skip.
+        XCTAssertThrowsError(try ex.batch(recording: utts[1].audioPath))
     }
 }

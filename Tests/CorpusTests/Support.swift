@@ -25,4 +25,18 @@ enum TestTree {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try AudioFile.write(wave, to: path)
     }
+
+    /// Zeroes every byte of a FLAC file after its metadata blocks: the header (what the corpus index reads) stays
+    /// valid, the audio frames cannot be decoded.
+    static func corruptBody(of path: String) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var i = 4                                    // "fLaC"
+        while i + 4 <= bytes.count {
+            let last = bytes[i] & 0x80 != 0
+            i += 4 + (Int(bytes[i + 1]) << 16 | Int(bytes[i + 2]) << 8 | Int(bytes[i + 3]))
+            if last { break }
+        }
+        for j in i..<bytes.count { bytes[j] = 0 }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
 }

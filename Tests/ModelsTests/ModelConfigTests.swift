@@ -54,4 +54,14 @@ final class ModelConfigTests: XCTestCase {
             }
         }
     }
+
+    /// The one length formula: each utterance's own output frames (kernel 3, padding 1, stride 2: ⌈n / 2⌉),
+    /// never more than the padded batch yields, none for an empty utterance.
+    func testOutputLengthsAreEachUtterancesOwnOutputFrames() {
+        let c = ModelConfig.standard(.bilstm)
+        XCTAssertEqual(c.outputLengths(featureLengths: [800, 799, 25, 1, 0], paddedFrames: 800), [400, 400, 13, 1, 0])
+        for n in 1...9 { XCTAssertEqual(c.outputLengths(featureLengths: [n], paddedFrames: n), [c.outputFrames(n)]) }
+        XCTAssertEqual(c.outputLengths(featureLengths: [50], paddedFrames: 20), [10], "clamped to the padded batch")
+        XCTAssertEqual(c.outputLengths(featureLengths: [], paddedFrames: 0), [])
+    }
 }

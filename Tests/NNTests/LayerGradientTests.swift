@@ -108,17 +108,11 @@ final class LayerGradientTests: XCTestCase {
         }
     }
 
-    func testReLUAndLogSoftmax() {
+    func testReLU() {
         // Inputs kept away from ReLU's kink.
         var x = randomTensor([3, 7], seed: 13)
         for i in 0..<x.count where abs(x.data[i]) < 0.05 { x.data[i] = 0.3 }
         checkLayer(ReLU(), input: x)
-        checkLayer(LogSoftmax(), input: randomTensor([2, 3, 6], seed: 14, scale: 3))
-        var ls = LogSoftmax()
-        let y = ls.forward(randomTensor([4, 29], seed: 15, scale: 5))
-        for r in 0..<4 {
-            XCTAssertEqual((0..<29).map { Double(expf(y.data[r * 29 + $0])) }.reduce(0, +), 1, accuracy: 1e-5)
-        }
     }
 
     func testDropout() {

@@ -54,6 +54,7 @@ enum ToyCorpus {
     static func options(epochs: Int) -> TrainingOptions {
         var o = TrainingOptions.corrected(.bilstm)
         o.model = ModelConfig(kind: .bilstm, nCNNLayers: 1, nRNNLayers: 1, rnnDim: 48, nFeats: 32, dropout: 0.1, channels: 4)
+        o.features.nMels = 32
         o.epochs = epochs
         o.batchSize = 4
         o.learningRate = 3e-3
@@ -70,5 +71,13 @@ enum ToyCorpus {
             c.n += 1
             return calls.map { c.n > $0 } ?? false
         }, progress: false)
+    }
+
+    /// Zeroes the second half of a FLAC file: its header (all the corpus index reads) stays valid, its audio
+    /// frames stop decoding half-way.
+    static func corruptBody(of path: String) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        for j in (bytes.count / 2)..<bytes.count { bytes[j] = 0 }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 }

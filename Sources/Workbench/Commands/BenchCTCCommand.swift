@@ -1,14 +1,15 @@
-// `bench ctc` and `bench lm`: the anchor workloads of /work/shared/anchors/README.md (PyTorch CPU,
-// 2 threads) run through Trellis, printed next to the PyTorch figures measured on this kind of machine.
+// `bench ctc` and `bench lm`: the PyTorch anchor workloads (bench_torch.py, PyTorch CPU, 2 threads; see
+// docs/benchmarks.md) run through Trellis, printed next to the PyTorch figures measured on this kind of machine.
 // The figures are copied into `Anchors` below so the repository never needs that folder at run time.
 import ArgumentParser
 import Base
 import CTC
 import Foundation
 import LanguageModel
+import Models
 import NN
 
-/// PyTorch CPU reference figures (torch 2.11.0, 2 threads), from /work/shared/anchors/README.md.
+/// PyTorch CPU reference figures (torch 2.11.0, 2 threads) of the anchor workloads (docs/benchmarks.md).
 enum Anchors {
     /// log-softmax + CTC loss forward and backward, T=400, batch 32, 29 classes, 100 labels, blank 28, mean.
     static let ctcSeconds = 0.048
@@ -46,7 +47,7 @@ struct BenchCTC: WorkbenchCommand {
         abstract: "Time CTC loss+gradient (T=400, B=32, K=29, L=100) and beam search (T=400, beam 5, prune 1e-3) against PyTorch.",
         discussion: """
             (a) log-softmax forward + CTC loss forward and backward (gradient with respect to the logits) for 32 \
-            utterances, over 2 threads as PyTorch uses; (b) prefix beam search without LM on one T=400 matrix \
+            utterances, over 2 threads as PyTorch uses: the training step's own code (Models.CTCObjective); (b) prefix beam search without LM on one T=400 matrix \
             (softmax of 3 × Gaussian logits, as bench_torch.py decodes). Prints the best and the median of --reps \
             runs; × is the reference's best / Trellis's best (the anchors are best-of figures; higher = Trellis faster).
             """
@@ -65,12 +66,11 @@ struct BenchCTC: WorkbenchCommand {
         var rng = SplitMix64(seed: 2024)
         let logits = Tensor(shape: [B, T, K], data: (0..<(B * T * K)).map { _ in Float(rng.nextGaussian()) })
         let targets = (0..<B).map { _ in (0..<L).map { _ in Int(rng.next() % 28) } }
-        var softmax = LogSoftmax()
-        var loss = BatchedCTCLoss(blank: 28)
         var lastLoss = 0.0
-        let ctcTimes = timeRuns(reps) {
-            let lp = softmax.forward(logits)
-            let r = loss.compute(logProbs: lp, inputLengths: Array(repeating: T, count: B), targets: targets)
+        // Exactly the two calls TrainStep makes after the model's forward pass.
+        let ctcTimes = try timeRuns(reps) {
+            let lp = CTCObjective.logSoftmax(logits)
+            let r = try CTCObjective.lossAndGradient(logProbs: lp, lengths: Array(repeating: T, count: B), labels: targets, blank: 28)
             lastLoss = r.loss
         }
         let m = benchDecodeMatrix()

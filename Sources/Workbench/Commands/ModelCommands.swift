@@ -26,7 +26,7 @@ struct ModelLoad: WorkbenchCommand {
         let loaded = try loadCheckpoint(file)
         session.model.loaded = loaded
         Console.out("model: \(loaded.model.config.summary)")
-        Console.out("features: \(loaded.features.nMels) mels, \(loaded.features.logMel ? "log" : "power")\(loaded.features.normalize ? ", normalised per utterance" : "")")
+        Console.out("features: \(loaded.features.summary)")
     }
 }
 
@@ -52,9 +52,9 @@ struct ProbsFrom: WorkbenchCommand {
     mutating func run(session: inout Session) throws {
         var loaded = try session.model.require()
         let m: LogProbabilities
-        do { m = try Inference.logProbabilities(audioPath: file, model: &loaded) } catch { throw WorkbenchError("\(error)") }
+        do { m = try loaded.output(forRecording: file) } catch { throw WorkbenchError("\(error)") }
         session.ctc.matrix = m
-        session.ctc.secondsPerFrame = Double(loaded.features.melConfig.stft.hop * loaded.model.config.stride) / Double(loaded.features.melConfig.sampleRate)
+        session.ctc.secondsPerFrame = loaded.secondsPerOutputFrame
         session.ctc.matrixSource = file
         session.ctc.stepper = nil
         Console.out("matrix from \(file): T=\(m.frames) frames × K=\(m.classes) classes")
