@@ -1,6 +1,7 @@
 // `train`, `eval` and `transcribe`: the trainer and the trained models from the command line and the shell.
 // The work lives in the Training module; these types only turn options into its calls and its results into text.
 import ArgumentParser
+import Base
 import CTC
 import Corpus
 import Foundation
@@ -59,8 +60,20 @@ struct Train: WorkbenchCommand {
     var head: String?
     @Flag(name: .customLong("no-spec-augment"), help: "Train without SpecAugment.")
     var noSpecAugment = false
-    @Flag(help: "Print the final summary as one JSON object.")
+    @Flag(help: "Print the final summary as one JSON object (the log goes to standard error).")
     var json = false
+
+    struct Reply: Encodable {
+        var run: String
+        /// finished, time_budget or interrupted.
+        var ending: String
+        /// The epoch (and step within the next one) the run's newest checkpoint holds.
+        var epoch: Int
+        var step: Int
+        /// The newest metrics.jsonl line as it is in the file (docs/training.md: its `wer` and `cer` are rates,
+        /// not the objects of `eval` and `wer`), or null before the first epoch ends.
+        var lastEpoch: EpochMetrics?
+    }
     @OptionGroup(title: "Per-epoch evaluation (greedy unless --decoder beam)")
     var decoding: DecoderOptions
 
@@ -96,7 +109,7 @@ struct Train: WorkbenchCommand {
     }
 
     mutating func run(session: inout Session) throws {
-        let events = TrainerEvents(log: { Console.out($0) }, shouldStop: { Interrupt.isRequested })
+        let events = TrainerEvents(log: narration(json: json), shouldStop: { Interrupt.isRequested })
         let decoder = try decoding.choice(session: &session, quiet: json)
         let summary: TrainingSummary
         do {
@@ -121,15 +134,14 @@ struct Train: WorkbenchCommand {
         } catch let e as WorkbenchError { throw e } catch { throw WorkbenchError("\(error)") }
         let runDir = resume ?? out ?? ""
         if json {
-            let last = summary.metrics.last
-            Console.out(JSON.object([
-                ("run", .string(runDir)),
-                ("ending", .string("\(summary.ending)")),
-                ("epochs", .int(summary.position.epoch)),
-                ("loss", last.map { .number($0.trainLoss) } ?? .null),
-                ("cer", last?.cer.map { .number($0) } ?? .null),
-                ("wer", last?.wer.map { .number($0) } ?? .null),
-            ]).text)
+            let ending: String
+            switch summary.ending {
+            case .finished: ending = "finished"
+            case .timeBudget: ending = "time_budget"
+            case .interrupted: ending = "interrupted"
+            }
+            try printJSON(Reply(run: runDir, ending: ending, epoch: summary.position.epoch, step: summary.position.step,
+                                lastEpoch: summary.metrics.last))
         } else if summary.ending != .interrupted {
             Console.out("run folder: \(runDir) (metrics.jsonl, checkpoints/, alignments/, eval/)")
         }
@@ -194,6 +206,19 @@ struct Eval: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    /// `eval --json`'s own keys; `wer` and `cer` come from `ErrorRateReply`, as in `wer --json`.
+    struct Reply: Encodable {
+        var checkpoint: String
+        var utterances: Int
+        /// Mean of −log p / label length; null when no utterance is feasible.
+        var loss: Double
+        var infeasible: Int
+        var decoder: String
+        var elapsedSeconds: Double
+        /// The ref.trn and hyp.trn written with --trn, else null.
+        var trn: [String]?
+    }
+
     mutating func run(session: inout Session) throws {
         var loaded = try loadCheckpoint(checkpoint)
         let decoder = try decoding.choice(session: &session, quiet: json)
@@ -202,20 +227,21 @@ struct Eval: WorkbenchCommand {
         let subsets = try subset.map { name in [try corpus.subset(name)] } ?? corpus.subsets
         let utts = subsets.flatMap(\.utterances)
         guard !utts.isEmpty else { throw WorkbenchError("\(data) holds no usable utterances") }
-        let quiet = json
+        var bar = ProgressBar(total: 1, label: "eval")
         let r = try Evaluator.evaluate(model: &loaded.model, utterances: utts, features: loaded.features, batchSize: batch,
                                        decoder: decoder, onBatch: { done, total in
-            if !quiet && isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K  eval \(done)/\(total) batches".utf8)) }
+            bar.total = total
+            bar.update(done: done, detail: "batches")
         }, shouldStop: { Interrupt.isRequested })
-        if !quiet && isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if let trn {
-            try r.writeTrn(reference: URL(fileURLWithPath: trn + "/ref.trn"), hypothesis: URL(fileURLWithPath: trn + "/hyp.trn"))
+        bar.finish()
+        let trnFiles = trn.map { [$0 + "/ref.trn", $0 + "/hyp.trn"] }
+        if let trnFiles {
+            try r.writeTrn(reference: URL(fileURLWithPath: trnFiles[0]), hypothesis: URL(fileURLWithPath: trnFiles[1]))
         }
         if json {
-            struct Reply: Encodable { var checkpoint: String; var utterances: Int; var loss: Double?; var infeasible: Int; var decoder: String; var seconds: Double }
-            let fields = Reply(checkpoint: checkpoint, utterances: r.utterances, loss: r.loss.isFinite ? r.loss : nil,
-                               infeasible: r.infeasible, decoder: decoder.name, seconds: r.seconds)
-            Console.out(try jsonText(ReplyWithErrorRates(fields: fields, errorRates: ErrorRateReply(words: r.words, characters: r.characters))))
+            let fields = Reply(checkpoint: checkpoint, utterances: r.utterances, loss: r.loss, infeasible: r.infeasible,
+                               decoder: decoder.name, elapsedSeconds: r.seconds, trn: trnFiles)
+            try printJSON(ReplyWithErrorRates(fields: fields, errorRates: ErrorRateReply(words: r.words, characters: r.characters)))
             return
         }
         Console.out("\(r.utterances) utterances, \(String(format: "%.2f", r.audioSeconds / 60)) min of audio, \(decoder.name) decoding, \(String(format: "%.1f", r.seconds)) s")
@@ -238,25 +264,43 @@ struct Transcribe: WorkbenchCommand {
     @Option(help: "A .safetensors checkpoint.", completion: .file())
     var checkpoint: String
     @OptionGroup var decoding: DecoderOptions
-    @Flag(help: "One JSON object per file.")
+    @Flag(help: "One JSON object per file (JSON Lines).")
     var json = false
+
+    /// One line per file: its text, or the error that stopped it.
+    struct Reply: Encodable {
+        var file: String
+        var text: String?
+        var frames: Int?
+        var error: String?
+    }
 
     mutating func run(session: inout Session) throws {
         guard !files.isEmpty else { throw WorkbenchError("name at least one audio file") }
         var loaded = try loadCheckpoint(checkpoint)
         let decoder = try decoding.choice(session: &session, quiet: json)
         var failures = 0
-        for f in files {
+        var bar = ProgressBar(total: files.count, label: "transcribe", enabled: files.count > 1 && ProgressBar.standardErrorIsTerminal)
+        for (i, f) in files.enumerated() {
             if Interrupt.isRequested { break }
+            bar.update(done: i, detail: "files")
+            let line: Reply
             do {
                 let m = try Inference.logProbabilities(audioPath: f, model: &loaded)
-                let text = try Inference.decode(m, with: decoder)
-                Console.out(json ? JSON.object([("file", .string(f)), ("text", .string(text)), ("frames", .int(m.frames))]).text : "\(f)\t\(text)")
+                line = Reply(file: f, text: try Inference.decode(m, with: decoder), frames: m.frames, error: nil)
             } catch {
                 failures += 1
-                Console.error("\(f): \(error)")
+                line = Reply(file: f, text: nil, frames: nil, error: "\(error)")
             }
+            bar.clear()
+            if json {
+                try printJSON(line)
+            } else if let text = line.text {
+                Console.out("\(f)\t\(text)")
+            }
+            if let e = line.error { Console.error("\(f): \(e)") }
         }
+        bar.finish()
         if failures > 0 { throw WorkbenchError("\(failures) of \(files.count) file(s) could not be transcribed") }
     }
 }
