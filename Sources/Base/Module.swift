@@ -5,3 +5,6 @@
 //
 // Files, one job each:
 //   SplitMix64.swift   the SplitMix64 generator (seeding, the documented random matrix).
+//   JSON.swift         the `--json` encoder: any Encodable as one line, keys in declaration order and snake_case,
+//                      null for absent optionals and non-finite numbers, Float in its own shortest form.
+//   ProgressBar.swift  the self-rewriting progress line with an ETA, on standard error and only on a terminal.

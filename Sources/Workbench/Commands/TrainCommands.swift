@@ -32,25 +32,27 @@ struct Train: WorkbenchCommand {
     var out: String?
     @Option(help: "Continue the run in this folder from its newest complete checkpoint.", completion: .directory)
     var resume: String?
-    @Option(help: "Epochs (the OneCycle schedule spans them).")
+    // The recipe's options are optional so that --resume can tell which were given; their defaults come from
+    // the recipes (TrainingOptions.corrected / .notebook) and help shows them from there.
+    @Option(help: "Epochs (the OneCycle schedule spans them; default: \(Train.recipeDefault { "\($0.epochs)" })).")
     var epochs: Int?
-    @Option(help: "Batch size.")
+    @Option(help: "Batch size (default: \(Train.recipeDefault { "\($0.batchSize)" })).")
     var batch: Int?
-    @Option(help: "Peak learning rate of the OneCycle schedule.")
+    @Option(help: "Peak learning rate of the OneCycle schedule (default: \(Train.recipeDefault { "\($0.learningRate)" })).")
     var lr: Double?
-    @Option(help: "Threads for OpenBLAS and Trellis's workers.")
+    @Option(help: "Threads for OpenBLAS and Trellis's workers (default: \(Train.recipeDefault { "\($0.threads)" })).")
     var threads: Int?
-    @Option(help: "Random seed (initialisation, batch order, dropout, SpecAugment).")
+    @Option(help: "Random seed: initialisation, batch order, dropout, SpecAugment (default: \(Train.recipeDefault { "\($0.seed)" })).")
     var seed: UInt64?
-    @Option(help: "Stop after the epoch that crosses this many minutes of wall clock.")
+    @Option(help: "Stop after the epoch that crosses this many minutes of wall clock (default: no limit).")
     var minutes: Double?
-    @Option(name: .customLong("rnn-dim"), help: "Width of the recurrent / hidden layers (the notebook: 128).")
+    @Option(name: .customLong("rnn-dim"), help: "Width of the recurrent / hidden layers (default: \(Train.recipeDefault { "\($0.model.rnnDim)" })).")
     var rnnDim: Int?
-    @Option(name: .customLong("cnn-layers"), help: "Residual CNN layers.")
+    @Option(name: .customLong("cnn-layers"), help: "Residual CNN layers (default: \(Train.recipeDefault { "\($0.model.nCNNLayers)" })).")
     var cnnLayers: Int?
-    @Option(name: .customLong("rnn-layers"), help: "LSTM layers.")
+    @Option(name: .customLong("rnn-layers"), help: "LSTM layers (default: \(Train.recipeDefault { "\($0.model.nRNNLayers)" })).")
     var rnnLayers: Int?
-    @Option(help: "Gradient-norm clipping threshold (0 = none).")
+    @Option(help: "Gradient-norm clipping threshold, 0 = none (default: \(Train.recipeDefault { $0.clipNorm.map { "\($0)" } ?? "none" })).")
     var clip: Double?
     @Flag(name: .customLong("seed-faithful"), help: "The notebook's exact recipe: raw power mel, 29-wide LSTM projections, no clipping.")
     var seedFaithful = false
@@ -76,6 +78,22 @@ struct Train: WorkbenchCommand {
     }
     @OptionGroup(title: "Per-epoch evaluation (greedy unless --decoder beam)")
     var decoding: DecoderOptions
+
+    /// A recipe value as help shows it: "12, 20 with --seed-faithful", or per model kind where the kinds differ
+    /// ("0.001 for dnn and lstm, 0.002 for bilstm").
+    static func recipeDefault(_ value: (TrainingOptions) -> String) -> String {
+        func perKind(_ recipe: (ModelKind) -> TrainingOptions) -> String {
+            var groups: [(value: String, kinds: [String])] = []
+            for kind in ModelKind.allCases {
+                let v = value(recipe(kind))
+                if let i = groups.firstIndex(where: { $0.value == v }) { groups[i].kinds.append(kind.rawValue) } else { groups.append((v, [kind.rawValue])) }
+            }
+            if groups.count == 1 { return groups[0].value }
+            return groups.map { "\($0.value) for \($0.kinds.joined(separator: " and "))" }.joined(separator: ", ")
+        }
+        let corrected = perKind(TrainingOptions.corrected), notebook = perKind(TrainingOptions.notebook)
+        return corrected == notebook ? corrected : "\(corrected); with --seed-faithful \(notebook)"
+    }
 
     func options() throws -> TrainingOptions {
         guard let kind = ModelKind(rawValue: model) else { throw WorkbenchError("--model must be dnn, lstm or bilstm (got \(model))") }
