@@ -14,3 +14,7 @@
 //   AtomicFile.swift          whole-file writes (temporary file + fsync + rename) over regular files only, following
 //                             symlinks and keeping the file's mode; `FileWriteError` turns errno into a sentence
 //                             ("no space left on device", "file size limit exceeded").
+//   JSON.swift                the `--json` encoder: any Encodable as one line, keys in declaration order and
+//                             snake_case, null for absent optionals and non-finite numbers, Float in its own
+//                             shortest form.
+//   ProgressBar.swift         the self-rewriting progress line with an ETA, on standard error and only on a terminal.

@@ -33,7 +33,8 @@ public struct SpeechCorpus: Sendable {
     }
 
     /// Opens a LibriSpeech-layout tree, reusing (and refreshing) the on-disk index unless `useIndex` is false.
-    public static func open(_ path: String, useIndex: Bool = true) throws -> SpeechCorpus {
+    /// `progress(done, total)` counts chapter folders read (a progress bar's numbers).
+    public static func open(_ path: String, useIndex: Bool = true, progress: (Int, Int) -> Void = { _, _ in }) throws -> SpeechCorpus {
         var root = (path as NSString).standardizingPath
         if !root.hasPrefix("/") { root = FileManager.default.currentDirectoryPath + "/" + root }
         guard FS.isDirectory(root) else { throw CorpusError.notADirectory(path) }
@@ -52,8 +53,15 @@ public struct SpeechCorpus: Sendable {
         var cache = indexPath.map(AudioHeaderCache.load) ?? AudioHeaderCache()
         var seen = Set<String>()
         var subsets: [CorpusSubset] = []
+        let chapters = subsetDirs.reduce(0) { n, s in
+            n + (FS.list(s.1) ?? []).filter(\.isDirectory).reduce(0) { $0 + (FS.list(s.1 + "/" + $1.name) ?? []).filter(\.isDirectory).count }
+        }
+        var chaptersRead = 0
         for (name, dir) in subsetDirs {
-            subsets.append(readSubset(name: name, directory: dir, root: root, cache: &cache, seen: &seen))
+            subsets.append(readSubset(name: name, directory: dir, root: root, cache: &cache, seen: &seen, onChapter: {
+                chaptersRead += 1
+                progress(chaptersRead, chapters)
+            }))
         }
         cache.retain(only: seen)
         if let indexPath, cache.dirty { try? cache.save(indexPath) }
@@ -74,13 +82,14 @@ public struct SpeechCorpus: Sendable {
     static let audioExtensions = [".flac", ".wav"]
 
     static func readSubset(name: String, directory: String, root: String,
-                           cache: inout AudioHeaderCache, seen: inout Set<String>) -> CorpusSubset {
+                           cache: inout AudioHeaderCache, seen: inout Set<String>, onChapter: () -> Void = {}) -> CorpusSubset {
         var utts: [Utterance] = [], skipped: [SkippedItem] = []
         for spk in (FS.list(directory) ?? []) where spk.isDirectory {
             for ch in (FS.list(directory + "/" + spk.name) ?? []) where ch.isDirectory {
                 let chDir = directory + "/" + spk.name + "/" + ch.name
                 readChapter(subset: name, speaker: spk.name, chapter: ch.name, dir: chDir, root: root,
                             cache: &cache, seen: &seen, utts: &utts, skipped: &skipped)
+                onChapter()
             }
         }
         return CorpusSubset(name: name, directory: directory, utterances: utts, skipped: skipped)

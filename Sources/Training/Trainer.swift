@@ -157,7 +157,9 @@ public enum Trainer {
             let epoch = position.epoch + 1
             let loader = try BatchLoader(utterances: data.train.utterances, batchSize: o.batchSize, extractor: extractor,
                                          shuffle: true, augment: o.specAugment, seed: o.seed, epoch: epoch, startAt: position.step)
-            var bar = ProgressBar(total: loader.count, label: "epoch \(epoch)/\(o.epochs)", enabled: events.progress)
+            // One bar for the whole run: its ETA counts the epochs still to come (and, through wallSeconds, their
+            // evaluations), not only the rest of this epoch.
+            var bar = ProgressBar(total: o.epochs * stepsPerEpoch, label: "train", enabled: events.progress)
             var index = position.step
             var lastTick = Date()
             while true {
@@ -197,8 +199,12 @@ public enum Trainer {
                     events.log("skipped batch \(index) of epoch \(epoch): loss \(r.loss), gradient norm \(r.gradNorm) (not applied); first utterance \(batch.ids.first ?? "?")")
                 }
                 index += 1
-                bar.update(done: index, loss: progress.applied > 0 ? progress.lossSum / Double(progress.applied) : .nan,
-                           audioSeconds: progress.audioSeconds, elapsed: progress.seconds)
+                let loss = progress.applied > 0 ? progress.lossSum / Double(progress.applied) : .nan
+                let throughput = progress.seconds > 0 ? progress.audioSeconds / progress.seconds : 0
+                bar.update(done: (epoch - 1) * stepsPerEpoch + index,
+                           detail: String(format: "epoch %d/%d step %d/%d loss %.3f %.0f audio-s/s", epoch, o.epochs, index,
+                                          loader.count, loss, throughput),
+                           elapsed: wallSeconds)
             }
             bar.finish()
 
@@ -207,8 +213,14 @@ public enum Trainer {
             var testLoss: Double?, cer: Double?, wer: Double?
             var skippedAudio = progress.skippedAudio ?? []
             if !testUtterances.isEmpty {
+                var evalBar = ProgressBar(total: 1, label: "evaluate epoch \(epoch)", enabled: events.progress)
                 let e = try Evaluator.evaluate(model: &model, utterances: testUtterances, features: features,
-                                               batchSize: o.evalBatchSize, decoder: decoder, pack: o.packSequences)
+                                               batchSize: o.evalBatchSize, decoder: decoder, pack: o.packSequences,
+                                               onBatch: { done, total in
+                    evalBar.total = total
+                    evalBar.update(done: done)
+                })
+                evalBar.finish()
                 testLoss = e.loss; cer = e.cer; wer = e.wer
                 for item in e.skipped { events.log("evaluation skipped \(item.detail) (\(item.reason.rawValue))") }
                 skippedAudio += e.skipped.map(\.detail)

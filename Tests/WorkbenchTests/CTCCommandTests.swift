@@ -54,10 +54,10 @@ final class CTCCommandTests: XCTestCase {
         XCTAssertEqual(stepped["done"] as? Bool, true)
         XCTAssertEqual(try XCTUnwrap(stepped["log_likelihood"] as? Double), try XCTUnwrap(forward["log_likelihood"] as? Double), accuracy: 1e-9)
         // Each alpha is the log-sum of the contributions shown for it.
-        let frames = try XCTUnwrap(stepped["frames"] as? [[String: Any]])
+        let frames = try XCTUnwrap(stepped["steps"] as? [[String: Any]])
         XCTAssertEqual(frames.map { $0["frame"] as? Int }, Array(5...11))
         for frame in frames {
-            for state in try XCTUnwrap(frame["states"] as? [[String: Any]]) {
+            for state in try XCTUnwrap(frame["updates"] as? [[String: Any]]) {
                 let parts = ["stay", "advance", "skip"].compactMap { state[$0] as? Double }
                 let sum = parts.reduce(0.0) { $0 + exp($1) }
                 if let alpha = state["alpha"] as? Double {
@@ -68,7 +68,7 @@ final class CTCCommandTests: XCTestCase {
             }
         }
         // "abba": the second b repeats the first, so state 5 (b) cannot skip from state 3 (b).
-        let states = try XCTUnwrap(frames[0]["states"] as? [[String: Any]])
+        let states = try XCTUnwrap(frames[0]["updates"] as? [[String: Any]])
         XCTAssertTrue(states[5]["skip"] is NSNull, "\(states[5])")
         XCTAssertFalse(states[3]["skip"] is NSNull, "\(states[3])")
         // Past the end: a clear error; after reset it starts again at frame 0.
@@ -76,7 +76,7 @@ final class CTCCommandTests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("reset"), r.stderr)
         let again = try lastJSON(try run(setup + "; step 12; reset; step --json"))
-        XCTAssertEqual((again["frames"] as? [[String: Any]])?.first?["frame"] as? Int, 0)
+        XCTAssertEqual((again["steps"] as? [[String: Any]])?.first?["frame"] as? Int, 0)
     }
 
     func testSaveWritesNumpyTextTables() throws {
@@ -131,10 +131,10 @@ final class CTCCommandTests: XCTestCase {
         for row in posteriors { XCTAssertEqual(row.reduce(0, +), 1, accuracy: 1e-9) }
         let viterbi = try lastJSON(try run(setup + "; viterbi --json"))
         let segments = try XCTUnwrap(viterbi["segments"] as? [[String: Any]])
-        XCTAssertEqual(segments.map { $0["char"] as? String }, ["g", "o"])
+        XCTAssertEqual(segments.map { $0["symbol"] as? String }, ["g", "o"])
         let g = segments[0], o = segments[1]
-        XCTAssertLessThanOrEqual(g["start"] as! Int, g["end"] as! Int)
-        XCTAssertLessThan(g["end"] as! Int, o["start"] as! Int)
+        XCTAssertLessThanOrEqual(g["start_frame"] as! Int, g["end_frame"] as! Int)
+        XCTAssertLessThan(g["end_frame"] as! Int, o["start_frame"] as! Int)
         XCTAssertLessThanOrEqual(try XCTUnwrap(viterbi["path_log_probability"] as? Double),
                                  try XCTUnwrap(viterbi["log_likelihood"] as? Double))
     }
@@ -142,7 +142,7 @@ final class CTCCommandTests: XCTestCase {
     func testDecodersAndLanguageModel() throws {
         let greedy = try lastJSON(try run("probs random 40 --seed 9 --peaky 4; greedy --json"))
         XCTAssertNotNil(greedy["text"] as? String)
-        XCTAssertNotNil(greedy["score"] as? Double)
+        XCTAssertNotNil(greedy["path_log_probability"] as? Double)
         let lm = fixture("fixtures/lm/small.arpa")
         let beam = try lastJSON(try run("probs random 40 --seed 9 --peaky 4; beam --size 4 --prune 0.001 --lm \(lm) --alpha 0.5 --beta 1 --json"))
         XCTAssertNotNil(beam["text"] as? String)
@@ -160,6 +160,11 @@ final class CTCCommandTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(dog["log10"] as? Double), -3.2, accuracy: 1e-6)
         XCTAssertEqual(dog["oov"] as? Int, 1)
         XCTAssertTrue(try run("lm score \"the cat\" --lm \(lm)").contains("Total: -1.25 OOV: 0"))
+        // Scores are float32 and print as the file wrote them, not widened to -0.4000000059604645 (issue 7 item 6):
+        // p(the | <s>) = -0.4, p(cat | <s> the) = -0.1, p(</s> | the cat) = backoff(the cat) -0.15 + p(</s> | cat) -0.6.
+        let line = try run("lm score \"The cat\" --lm \(lm) --json").split(separator: "\n").last.map(String.init)
+        XCTAssertEqual(line, #"{"log10":-1.25,"ln":-2.8782315,"oov":0,"words":[{"word":"The","id":3,"ngram_length":2,"log10":-0.4},"#
+                       + #"{"word":"cat","id":4,"ngram_length":3,"log10":-0.1},{"word":"</s>","id":1,"ngram_length":2,"log10":-0.75}]}"#)
         let none = try TrellisBinary.run(["lm", "score", "the cat"])
         XCTAssertNotEqual(none.status, 0)
         XCTAssertTrue(none.stderr.contains("lm load"), none.stderr)

@@ -133,7 +133,7 @@ public enum Synthesizer {
                 let job = jobs[j]
                 let outcome = synthesize(job, sentences: sentences, options: o, tmp: tmp)
                 let n = state.finish(j, outcome)
-                if n % 50 == 0 || n == jobs.count { progress(n, jobs.count) }
+                progress(n, jobs.count)   // every utterance: the caller's progress bar throttles its drawing
             }
         }
         if state.stopped { throw SynthInterrupted(done: state.finished) }

@@ -3,6 +3,7 @@
 import Base
 import ArgumentParser
 import Audio
+import Base
 import Figures
 import Foundation
 
@@ -39,6 +40,17 @@ struct AudioLoad: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    struct Reply: Encodable {
+        var file: String
+        var samples: Int
+        var sampleRate: Int
+        /// The file's own rate (before resampling).
+        var sourceRate: Int
+        var durationSeconds: Double
+        var peak: Float
+        var rms: Float
+    }
+
     mutating func run(session: inout Session) throws {
         let target = rate > 0 ? rate : nil
         let wave: Waveform
@@ -59,9 +71,8 @@ struct AudioLoad: WorkbenchCommand {
         session.audio.wavePath = file
         session.audio.features = nil
         if json {
-            Console.out(JSON.object([("file", .string(file)), ("samples", .int(wave.count)), ("sample_rate", .int(wave.sampleRate)),
-                                     ("source_rate", .int(sourceRate)), ("seconds", .number(wave.duration)),
-                                     ("peak", .number(Double(wave.peak))), ("rms", .number(Double(wave.rms)))]).text)
+            try printJSON(Reply(file: file, samples: wave.count, sampleRate: wave.sampleRate, sourceRate: sourceRate,
+                                durationSeconds: wave.duration, peak: wave.peak, rms: wave.rms))
         } else {
             let resampled = sourceRate != wave.sampleRate ? " (resampled from \(sourceRate) Hz)" : ""
             Console.out(String(format: "%@: %d samples at %d Hz%@, %.3f s, peak %.3f, rms %.4f", file, wave.count,
@@ -136,6 +147,17 @@ struct Mel: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    struct Reply: Encodable {
+        var nMels: Int
+        var frames: Int
+        var hop: Int
+        var nFFT: Int
+        /// The smallest and largest finite values.
+        var min: Float
+        var max: Float
+        var saved: String?
+    }
+
     mutating func run(session: inout Session) throws {
         let wave = try session.audio.requireWave()
         let config = try options.config(sampleRate: wave.sampleRate)
@@ -147,8 +169,7 @@ struct Mel: WorkbenchCommand {
         let finite = m.values.filter(\.isFinite)
         let lo = finite.min() ?? 0, hi = finite.max() ?? 0
         if json {
-            Console.out(JSON.object([("n_mels", .int(m.bins)), ("frames", .int(m.frames)), ("min", .number(Double(lo))),
-                                     ("max", .number(Double(hi))), ("saved", save.map { .string($0) } ?? .null)]).text)
+            try printJSON(Reply(nMels: m.bins, frames: m.frames, hop: config.stft.hop, nFFT: config.stft.nFFT, min: lo, max: hi, saved: save))
         } else {
             Console.out("mel: \(m.bins) bins × \(m.frames) frames (hop \(config.stft.hop), n_fft \(config.stft.nFFT)), values \(lo) … \(hi)"
                         + (save.map { ", saved to \($0)" } ?? ""))
@@ -191,6 +212,21 @@ struct BenchMel: WorkbenchCommand {
 
     static let pytorchMilliseconds = 9.7
 
+    struct Reply: Encodable {
+        struct Method: Encodable { var method: String; var bestMs: Double; var medianMs: Double }
+        var audioSeconds: Double
+        var reps: Int
+        /// The first path timed (the FFT, Trellis's default, unless --method gemm).
+        var bestMs: Double
+        var medianMs: Double
+        var realtimeX: Double
+        /// PyTorch's time for this much audio, and its ratio to Trellis's best.
+        var pytorchMs: Double
+        var speedup: Double
+        /// Every path timed.
+        var methods: [Method]
+    }
+
     mutating func run(session: inout Session) throws {
         guard reps >= 1, seconds > 0.1 else { throw WorkbenchError("--reps must be ≥ 1 and --seconds > 0.1") }
         guard workers.map({ $0 >= 1 }) ?? true else { throw WorkbenchError("--workers must be ≥ 1") }
@@ -207,17 +243,12 @@ struct BenchMel: WorkbenchCommand {
         let results = try MelBenchmark.run(seconds: seconds, reps: reps, configs: configs)
         let scaled = BenchMel.pytorchMilliseconds * seconds / 60
         if json {
-            // best_ms / median_ms: the first path timed (the FFT, Trellis's default, unless --method gemm).
-            var fields: [(String, JSON)] = [("seconds", .number(seconds)), ("reps", .int(reps)),
-                                            ("best_ms", .number(results[0].bestMilliseconds)),
-                                            ("median_ms", .number(results[0].medianMilliseconds)),
-                                            ("realtime_x", .number(results[0].realtimeFactor)),
-                                            ("pytorch_ms", .number(scaled)), ("speedup", .number(scaled / results[0].bestMilliseconds))]
-            for (m, r) in zip(methods, results) {
-                fields.append(("\(m.rawValue)_best_ms", .number(r.bestMilliseconds)))
-                fields.append(("\(m.rawValue)_median_ms", .number(r.medianMilliseconds)))
-            }
-            Console.out(JSON.object(fields).text)
+            try printJSON(Reply(audioSeconds: seconds, reps: reps, bestMs: results[0].bestMilliseconds,
+                                medianMs: results[0].medianMilliseconds, realtimeX: results[0].realtimeFactor, pytorchMs: scaled,
+                                speedup: scaled / results[0].bestMilliseconds,
+                                methods: zip(methods, results).map {
+                                    Reply.Method(method: $0.rawValue, bestMs: $1.bestMilliseconds, medianMs: $1.medianMilliseconds)
+                                }))
         } else {
             for (m, r) in zip(methods, results) {
                 Console.out(String(format: "mel 128×(n_fft 400, hop 200) of %.0f s, ", seconds) + (m == .fft ? "FFT " : "GEMM")
@@ -243,12 +274,13 @@ struct AudioPlotOptions: ParsableArguments {
     @Option(help: "Title (default: the file name).")
     var title: String?
     @OptionGroup var png: PNGResolutionOption
+    @Flag(help: "Print one JSON object.")
+    var json = false
 
     func write(_ panel: Panel) throws {
         var figure = Figure(width: width, height: height, panel)
         figure.dpi = Double(png.dpi)
-        do { try figure.write(to: out) } catch { throw WorkbenchError("\(error)") }
-        Console.out("wrote \(out)")
+        try writeFigure(figure, to: out, json: json)
     }
 }
 

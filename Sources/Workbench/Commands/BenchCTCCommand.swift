@@ -59,6 +59,23 @@ struct BenchCTC: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    struct Reply: Encodable {
+        /// One workload: Trellis's best and median time, the reference's, and reference best / Trellis best.
+        struct Timing: Encodable {
+            var bestMs: Double
+            var medianMs: Double
+            var pytorchMs: Double
+            var speedup: Double
+            /// The CTC workload's loss (null for the beam search).
+            var loss: Double?
+            /// Characters of the beam search's best text (null for the CTC workload).
+            var textLength: Int?
+        }
+        var reps: Int
+        var ctc: Timing
+        var beam: Timing
+    }
+
     mutating func run(session: inout Session) throws {
         guard reps >= 1 else { throw WorkbenchError("--reps must be at least 1") }
         let (B, T, K, L) = (32, 400, 29, 100)
@@ -83,15 +100,11 @@ struct BenchCTC: WorkbenchCommand {
         // The anchors are best-of figures, so the ratio compares best with best.
         let ctc = ctcTimes.min()!, beam = beamTimes.min()!
         if json {
-            Console.out(JSON.object([
-                ("reps", .int(reps)),
-                ("ctc", .object([("min_ms", .number(ctc * 1000)), ("median_ms", .number(median(ctcTimes) * 1000)),
-                                 ("pytorch_ms", .number(Anchors.ctcSeconds * 1000)), ("speedup", .number(Anchors.ctcSeconds / ctc)),
-                                 ("loss", .number(lastLoss))])),
-                ("beam", .object([("min_ms", .number(beam * 1000)), ("median_ms", .number(median(beamTimes) * 1000)),
-                                  ("pytorch_ms", .number(Anchors.beamSeconds * 1000)), ("speedup", .number(Anchors.beamSeconds / beam)),
-                                  ("text_length", .int(text.count))])),
-            ]).text)
+            try printJSON(Reply(reps: reps,
+                                ctc: .init(bestMs: ctc * 1000, medianMs: median(ctcTimes) * 1000, pytorchMs: Anchors.ctcSeconds * 1000,
+                                           speedup: Anchors.ctcSeconds / ctc, loss: lastLoss, textLength: nil),
+                                beam: .init(bestMs: beam * 1000, medianMs: median(beamTimes) * 1000, pytorchMs: Anchors.beamSeconds * 1000,
+                                            speedup: Anchors.beamSeconds / beam, loss: nil, textLength: text.count)))
             return
         }
         Console.out(String(format: "ctc  loss+grad B=32 T=400 K=29 L=100: %8.2f ms best (median %.2f)   PyTorch %5.0f ms   ×%.1f",
@@ -123,6 +136,22 @@ struct BenchLM: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    struct Reply: Encodable {
+        var file: String
+        var order: Int
+        var counts: [Int]
+        var loadSeconds: Double
+        /// Peak resident memory of the process (null where /proc is not available).
+        var peakRssMb: Double?
+        var alpha: Double
+        var beta: Double
+        var beamLmMedianMs: Double
+        var beamLmBestMs: Double
+        var beamNoLmMedianMs: Double
+        var queryNs: Double
+        var text: String
+    }
+
     mutating func run(session: inout Session) throws {
         guard reps >= 1 else { throw WorkbenchError("--reps must be at least 1") }
         let start = DispatchTime.now().uptimeNanoseconds
@@ -152,14 +181,9 @@ struct BenchLM: WorkbenchCommand {
         }[0]
         let rss = peakResidentMegabytes()
         if json {
-            Console.out(JSON.object([
-                ("file", .string(file)), ("order", .int(model.order)), ("counts", .array(model.counts.map { .int($0) })),
-                ("load_seconds", .number(load)), ("peak_rss_mb", rss.map { .number($0) } ?? .null),
-                ("alpha", .number(alpha)), ("beta", .number(beta)),
-                ("beam_lm_median_ms", .number(median(withLM) * 1000)), ("beam_lm_min_ms", .number(withLM.min()! * 1000)),
-                ("beam_no_lm_median_ms", .number(median(without) * 1000)),
-                ("query_ns", .number(q / Double(queries) * 1e9)), ("text", .string(text)),
-            ]).text)
+            try printJSON(Reply(file: file, order: model.order, counts: model.counts, loadSeconds: load, peakRssMb: rss,
+                                alpha: alpha, beta: beta, beamLmMedianMs: median(withLM) * 1000, beamLmBestMs: withLM.min()! * 1000,
+                                beamNoLmMedianMs: median(without) * 1000, queryNs: q / Double(queries) * 1e9, text: text))
             return
         }
         Console.out(String(format: "load %@: %.2f s (order %d, %@ n-grams)%@", file, load, model.order,

@@ -24,21 +24,26 @@ struct BenchConv: WorkbenchCommand {
     @Option(help: "Threads (OpenBLAS and Trellis's own workers).")
     var threads: Int = 2
 
-    @Flag(help: "Print one JSON line.")
+    @Flag(help: "Print one JSON object.")
     var json = false
+
+    struct Reply: Encodable {
+        var forwardMs: Double
+        var forwardGflopsPerS: Double
+        var backwardMs: Double
+        var backwardGflopsPerS: Double
+    }
 
     mutating func run(session: inout Session) throws {
         guard batch >= 1, frames >= 3, reps >= 1 else { throw WorkbenchError("--batch and --reps must be ≥ 1 and --frames ≥ 3") }
         NNRuntime.configure(threads: threads)
         let (f, b) = NNBenchmarks.conv2d(batch: batch, width: frames, repetitions: reps, workers: Workers(threads))
         if json {
-            print(JSON.object([
-                ("forward_ms", .number(f.seconds * 1000)), ("forward_gflops_per_s", .number(f.gflops)),
-                ("backward_ms", .number(b.seconds * 1000)), ("backward_gflops_per_s", .number(b.gflops)),
-            ]).text)
+            try printJSON(Reply(forwardMs: f.seconds * 1000, forwardGflopsPerS: f.gflops,
+                                backwardMs: b.seconds * 1000, backwardGflopsPerS: b.gflops))
         } else {
             for t in [f, b] {
-                print(String(format: "%@: %.1f ms, %.1f GFLOP/s (%.1f GFLOP/s per busy core)",
+                Console.out(String(format: "%@: %.1f ms, %.1f GFLOP/s (%.1f GFLOP/s per busy core)",
                              t.name as NSString, t.seconds * 1000, t.gflops, t.gflopsPerCPUSecond))
             }
         }

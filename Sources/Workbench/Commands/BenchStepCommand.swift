@@ -33,8 +33,27 @@ struct BenchStep: WorkbenchCommand {
     @Flag(help: "Time Trellis's corrected model (no LSTM projection, Linear classifier) instead of the notebook's.")
     var corrected = false
 
-    @Flag(help: "Print one JSON line.")
+    @Flag(help: "Print one JSON object.")
     var json = false
+
+    struct Reply: Encodable {
+        var model: String
+        var corrected: Bool
+        var params: Int
+        var outputWidth: Int
+        /// The best step, and the median one.
+        var bestMs: Double
+        var medianMs: Double
+        var audioSecondsPerS: Double
+        var gflopsPerS: Double
+        var flopsPerStep: Double
+        var peakRssMb: Double
+        var threads: Int
+        var reps: Int
+        /// PyTorch's ms per step on the anchors' machine, and its ratio to Trellis's best (null with --corrected).
+        var pytorchMs: Double?
+        var speedup: Double?
+    }
 
     mutating func run(session: inout Session) throws {
         guard let kind = ModelKind(rawValue: model) else { throw WorkbenchError("--model must be dnn, lstm or bilstm (got \(model))") }
@@ -43,21 +62,16 @@ struct BenchStep: WorkbenchCommand {
         let r = try StepBenchmark.run(config, name: kind.rawValue, reps: reps, threads: threads)
         let torch = corrected ? nil : StepAnchors.msPerStep[kind]
         if json {
-            var fields: [(String, JSON)] = [
-                ("model", .string(r.model)), ("corrected", .bool(corrected)), ("params", .int(r.params)),
-                ("output_width", .int(r.outputWidth)), ("ms_per_step", .number(r.msPerStep)), ("median_ms", .number(r.medianMs)),
-                ("audio_seconds_per_s", .number(r.audioSecondsPerS)), ("gflops_per_s", .number(r.gflopsPerS)),
-                ("flops_per_step", .number(r.flopsPerStep)), ("peak_rss_mb", .number(r.peakRSSMB)),
-                ("threads", .int(r.threads)), ("reps", .int(r.reps)),
-            ]
-            if let t = torch { fields.append(("torch_ms_per_step", .number(t))); fields.append(("speedup_vs_torch", .number(t / r.msPerStep))) }
-            print(JSON.object(fields).text)
+            try printJSON(Reply(model: r.model, corrected: corrected, params: r.params, outputWidth: r.outputWidth,
+                                bestMs: r.msPerStep, medianMs: r.medianMs, audioSecondsPerS: r.audioSecondsPerS,
+                                gflopsPerS: r.gflopsPerS, flopsPerStep: r.flopsPerStep, peakRssMb: r.peakRSSMB,
+                                threads: r.threads, reps: r.reps, pytorchMs: torch, speedup: torch.map { $0 / r.msPerStep }))
         } else {
-            print("step \(r.model)\(corrected ? " (corrected)" : ""): \(r.params) params, output width \(r.outputWidth)")
-            print(String(format: "  %.0f ms/step (median %.0f), %.1f audio-s/s, %.1f GFLOP/s (%.1f GFLOP/step), peak RSS %.0f MB",
+            Console.out("step \(r.model)\(corrected ? " (corrected)" : ""): \(r.params) params, output width \(r.outputWidth)")
+            Console.out(String(format: "  %.0f ms/step (median %.0f), %.1f audio-s/s, %.1f GFLOP/s (%.1f GFLOP/step), peak RSS %.0f MB",
                          r.msPerStep, r.medianMs, r.audioSecondsPerS, r.gflopsPerS, r.flopsPerStep / 1e9, r.peakRSSMB))
             if let t = torch {
-                print(String(format: "  PyTorch CPU (2 threads, anchors): %.0f ms/step → Trellis is %.2f× %@", t,
+                Console.out(String(format: "  PyTorch CPU (2 threads, anchors): %.0f ms/step → Trellis is %.2f× %@", t,
                              t / r.msPerStep, t >= r.msPerStep ? "faster" : "slower" as NSString))
             }
         }

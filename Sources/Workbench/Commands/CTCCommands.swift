@@ -1,8 +1,8 @@
 // The CTC commands: `probs` (load, random, save, info), `text`, `forward`, `backward`, `align`,
 // `viterbi`, `greedy` and `beam`. They read and write the session's `CTCState` and call the CTC
 // module; everything numeric lives there.
-import Base
 import ArgumentParser
+import Base
 import CTC
 import Foundation
 import LanguageModel
@@ -43,16 +43,34 @@ struct ProbsLoad: WorkbenchCommand {
     @Flag(help: "The values are probabilities.")
     var linear = false
 
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    struct Reply: Encodable {
+        var file: String
+        var frames: Int
+        var classes: Int
+        /// The values were read as natural-log probabilities.
+        var logProbabilities: Bool
+        var warnings: [String]
+    }
+
     mutating func run(session: inout Session) throws {
         let (m, isLog) = try ProbabilityFile.load(file, layout: layout, log: log, linear: linear)
         session.ctc.matrix = m
         session.ctc.matrixSource = file
         session.ctc.stepper = nil
-        Console.out("loaded \(file): T=\(m.frames) frames × K=\(m.classes) classes, \(isLog ? "log-probabilities" : "probabilities")")
+        var warnings: [String] = []
         if m.classes != CTC.Tokenizer.classCount {
-            Console.out("note: the notebook's tokenizer has \(CTC.Tokenizer.classCount) classes (blank = \(CTC.Tokenizer.blank)); this matrix has \(m.classes)")
+            warnings.append("note: the notebook's tokenizer has \(CTC.Tokenizer.classCount) classes (blank = \(CTC.Tokenizer.blank)); this matrix has \(m.classes)")
         }
-        reportRowSums(m)
+        if let rows = rowSumWarning(m) { warnings.append(rows) }
+        if json {
+            try printJSON(Reply(file: file, frames: m.frames, classes: m.classes, logProbabilities: isLog, warnings: warnings))
+            return
+        }
+        Console.out("loaded \(file): T=\(m.frames) frames × K=\(m.classes) classes, \(isLog ? "log-probabilities" : "probabilities")")
+        for w in warnings { Console.out(w) }
     }
 }
 
@@ -75,9 +93,9 @@ enum ProbabilityFile {
     }
 }
 
-/// Prints the frames whose probabilities do not sum to 1 within 1e-3; `source` names the matrix when several
-/// are read at once.
-func reportRowSums(_ m: LogProbabilities, source: String? = nil) {
+/// The frames whose probabilities do not sum to 1 within 1e-3, as one warning (nil when every row does);
+/// `source` names the matrix when several are read at once.
+func rowSumWarning(_ m: LogProbabilities, source: String? = nil) -> String? {
     var bad: [(Int, Double)] = []
     for t in 0..<m.frames {
         var row = [Double](repeating: 0, count: m.classes)
@@ -85,9 +103,9 @@ func reportRowSums(_ m: LogProbabilities, source: String? = nil) {
         let sum = exp(logSumExp(row))
         if abs(sum - 1) > 1e-3 { bad.append((t, sum)) }
     }
-    guard !bad.isEmpty else { return }
+    guard !bad.isEmpty else { return nil }
     let shown = bad.prefix(8).map { "frame \($0.0) sums to \(String(format: "%.6f", $0.1))" }.joined(separator: ", ")
-    Console.out("warning: \(source.map { $0 + ": " } ?? "")\(bad.count) of \(m.frames) rows do not sum to 1 within 1e-3: \(shown)\(bad.count > 8 ? ", ..." : "")")
+    return "warning: \(source.map { $0 + ": " } ?? "")\(bad.count) of \(m.frames) rows do not sum to 1 within 1e-3: \(shown)\(bad.count > 8 ? ", ..." : "")"
 }
 
 struct ProbsRandom: WorkbenchCommand {
@@ -106,12 +124,27 @@ struct ProbsRandom: WorkbenchCommand {
     @Option(help: "Scale of the logits: larger values give spikier frames.")
     var peaky: Double = 1
 
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    struct Reply: Encodable {
+        var frames: Int
+        var classes: Int
+        var seed: UInt64
+        var peaky: Double
+        var source: String
+    }
+
     mutating func run(session: inout Session) throws {
         guard frames >= 1, frames <= 1_000_000 else { throw WorkbenchError("T must be between 1 and 1000000, got \(frames)") }
         guard peaky.isFinite, peaky >= 0 else { throw WorkbenchError("--peaky must be a finite number ≥ 0, got \(peaky)") }
         session.ctc.matrix = RandomProbabilities.logProbabilities(frames: frames, seed: seed, peaky: peaky)
         session.ctc.matrixSource = "random T=\(frames) seed \(seed) peaky \(peaky)"
         session.ctc.stepper = nil
+        if json {
+            try printJSON(Reply(frames: frames, classes: CTC.Tokenizer.classCount, seed: seed, peaky: peaky, source: session.ctc.matrixSource))
+            return
+        }
         Console.out("random matrix: T=\(frames) frames × K=\(CTC.Tokenizer.classCount) classes (seed \(seed), peaky \(peaky))")
     }
 }
@@ -131,10 +164,25 @@ struct ProbsSave: WorkbenchCommand {
     @Flag(help: "Write natural-log probabilities instead of probabilities.")
     var log = false
 
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    struct Reply: Encodable {
+        var saved: String
+        var frames: Int
+        var classes: Int
+        var layout: String
+        var logProbabilities: Bool
+    }
+
     mutating func run(session: inout Session) throws {
         let m = try session.ctc.requireMatrix()
         let table = NumericTable(rows: m.frames, columns: m.classes, values: log ? m.values : m.probabilities)
         try SaveText.write(file, layout == .tk ? table : table.transposed())
+        if json {
+            try printJSON(Reply(saved: file, frames: m.frames, classes: m.classes, layout: layout.rawValue, logProbabilities: log))
+            return
+        }
         Console.out("wrote \(file): \(m.frames)×\(m.classes) \(log ? "log-probabilities" : "probabilities") (\(layout.rawValue))")
     }
 }
@@ -148,16 +196,24 @@ struct ProbsInfo: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    /// Null where the session has none yet.
+    struct Reply: Encodable {
+        var frames: Int?
+        var classes: Int?
+        var source: String?
+        var text: String?
+        var labels: [Int]?
+        var languageModel: String?
+        /// The frame `step` computes next.
+        var nextFrame: Int
+    }
+
     mutating func run(session: inout Session) throws {
         let c = session.ctc
         let m = c.matrix
         if json {
-            Console.out(JSON.object([
-                ("frames", m.map { .int($0.frames) } ?? .null), ("classes", m.map { .int($0.classes) } ?? .null),
-                ("source", .string(c.matrixSource)), ("text", c.text.map { .string($0) } ?? .null),
-                ("language_model", c.languageModel.map { .string($0.path) } ?? .null),
-                ("step_frame", .int(c.stepper?.frame ?? 0)),
-            ]).text)
+            try printJSON(Reply(frames: m?.frames, classes: m?.classes, source: m == nil ? nil : c.matrixSource, text: c.text,
+                                labels: c.labels, languageModel: c.languageModel?.path, nextFrame: c.stepper?.frame ?? 0))
             return
         }
         Console.out(m.map { "matrix: T=\($0.frames) × K=\($0.classes) (\(c.matrixSource))" } ?? "matrix: none")
@@ -181,12 +237,30 @@ struct TextCommand: WorkbenchCommand {
     @Flag(help: "Lower-case and drop characters outside the alphabet first (reporting them).")
     var normalize = false
 
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    struct Reply: Encodable {
+        struct Dropped: Encodable { var character: String; var position: Int }
+        var text: String
+        /// The transcript's class indices.
+        var labels: [Int]
+        var states: Int
+        /// Whether the session's matrix has enough frames for the transcript; null without a matrix.
+        var feasible: Bool?
+        var explanation: String?
+        /// Characters --normalize dropped.
+        var dropped: [Dropped]
+    }
+
     mutating func run(session: inout Session) throws {
         var t = text
         let tokenizer = CTC.Tokenizer()
+        var dropped: [Reply.Dropped] = []
         if normalize {
             let n = tokenizer.normalize(text)
-            if !n.dropped.isEmpty {
+            dropped = n.dropped.map { Reply.Dropped(character: String($0.character), position: $0.position) }
+            if !n.dropped.isEmpty && !json {
                 Console.out("dropped: " + n.dropped.map { "'\($0.character)' at \($0.position)" }.joined(separator: ", "))
             }
             t = n.text
@@ -204,10 +278,14 @@ struct TextCommand: WorkbenchCommand {
         session.ctc.text = t
         session.ctc.stepper = nil
         let states = 2 * labels.count + 1
-        var line = "text \"\(t)\": \(labels.count) labels, \(states) trellis states"
-        if let m = session.ctc.matrix {
-            line += "; " + CTCFeasibility(labels: labels, frames: m.frames).description
+        let feasibility = session.ctc.matrix.map { CTCFeasibility(labels: labels, frames: $0.frames) }
+        if json {
+            try printJSON(Reply(text: t, labels: labels, states: states, feasible: feasibility?.isFeasible,
+                                explanation: feasibility?.description, dropped: dropped))
+            return
         }
+        var line = "text \"\(t)\": \(labels.count) labels, \(states) trellis states"
+        if let feasibility { line += "; " + feasibility.description }
         Console.out(line)
     }
 }
@@ -231,7 +309,7 @@ struct Forward: WorkbenchCommand {
         if let save {
             try SaveText.write(save, rows: trellis.frames, columns: trellis.stateCount, values: trellis.alpha)
         }
-        printLikelihood(trellis, table: "alpha", value: trellis.logLikelihood, json: json, saved: save)
+        try printLikelihood(trellis, table: "alpha", value: trellis.logLikelihood, json: json, saved: save)
     }
 }
 
@@ -252,21 +330,27 @@ struct Backward: WorkbenchCommand {
         if let save {
             try SaveText.write(save, rows: trellis.frames, columns: trellis.stateCount, values: trellis.beta)
         }
-        printLikelihood(trellis, table: "beta", value: trellis.backwardLogLikelihood, json: json, saved: save)
+        try printLikelihood(trellis, table: "beta", value: trellis.backwardLogLikelihood, json: json, saved: save)
     }
 }
 
-private func printLikelihood(_ trellis: CTCTrellis, table: String, value: Double, json: Bool, saved: String?) {
+/// `forward --json` and `backward --json`.
+struct LikelihoodReply: Encodable {
+    /// ln p(text | matrix); null when it is −∞ (see `feasible` and `explanation`).
+    var logLikelihood: Double
+    var negLogLikelihood: Double
+    var frames: Int
+    var states: Int
+    var feasible: Bool
+    var explanation: String
+    var saved: String?
+}
+
+private func printLikelihood(_ trellis: CTCTrellis, table: String, value: Double, json: Bool, saved: String?) throws {
     if json {
-        Console.out(JSON.object([
-            ("log_likelihood", .number(value)),
-            ("neg_log_likelihood", .number(-value)),
-            ("frames", .int(trellis.frames)),
-            ("states", .int(trellis.stateCount)),
-            ("feasible", .bool(trellis.feasibility.isFeasible && value > -.infinity)),
-            ("explanation", .string(trellis.explanation)),
-            ("saved", saved.map { .string($0) } ?? .null),
-        ]).text)
+        try printJSON(LikelihoodReply(logLikelihood: value, negLogLikelihood: -value, frames: trellis.frames, states: trellis.stateCount,
+                                      feasible: trellis.feasibility.isFeasible && value > -.infinity,
+                                      explanation: trellis.explanation, saved: saved))
         return
     }
     Console.out("log p(text | matrix) = \(fmt(value))   (-log p = \(fmt(-value)); \(table) table \(trellis.frames)×\(trellis.stateCount))")
@@ -284,6 +368,17 @@ struct Align: WorkbenchCommand {
     @Flag(help: "Print one JSON object (with the T×S posteriors).")
     var json = false
 
+    struct Reply: Encodable {
+        var logLikelihood: Double
+        var frames: Int
+        var states: Int
+        /// The symbol of each state: `_`, `c`, `_`, `a`, ... (`␣` for the space).
+        var stateSymbols: [String]
+        /// T rows of S posteriors.
+        var posteriors: [[Double]]
+        var saved: String?
+    }
+
     @Option(help: "Write the T×S posterior table as np.savetxt does.", completion: .file())
     var save: String?
 
@@ -293,14 +388,8 @@ struct Align: WorkbenchCommand {
         let S = soft.states.count, T = soft.frames
         if let save { try SaveText.write(save, rows: T, columns: S, values: soft.posteriors) }
         if json {
-            let rows: [JSON] = (0..<T).map { t in JSON.numbers(Array(soft.posteriors[(t * S)..<((t + 1) * S)])) }
-            Console.out(JSON.object([
-                ("log_likelihood", .number(trellis.logLikelihood)),
-                ("frames", .int(T)),
-                ("states", .array(soft.states.map { .string(symbolName($0)) })),
-                ("posteriors", .array(rows)),
-                ("saved", save.map { .string($0) } ?? .null),
-            ]).text)
+            try printJSON(Reply(logLikelihood: trellis.logLikelihood, frames: T, states: S, stateSymbols: soft.states.map(symbolName),
+                                posteriors: (0..<T).map { t in Array(soft.posteriors[(t * S)..<((t + 1) * S)]) }, saved: save))
             return
         }
         guard trellis.logLikelihood > -.infinity else {
@@ -333,12 +422,32 @@ struct ViterbiCommand: WorkbenchCommand {
     @Option(help: "Write the path as a T×3 table (frame, state, class) as np.savetxt does.", completion: .file())
     var save: String?
 
+    struct Reply: Encodable {
+        struct Segment: Encodable {
+            /// The character (a space is " ").
+            var symbol: String
+            /// Its position in the transcript.
+            var labelIndex: Int
+            var startFrame: Int
+            var endFrame: Int
+            var confidence: Double
+        }
+        var logLikelihood: Double
+        /// ln of the best single path; null when no path fits.
+        var pathLogProbability: Double?
+        var segments: [Segment]
+        /// The class of each frame on the best path.
+        var framePath: [Int]
+        var explanation: String
+        var saved: String?
+    }
+
     mutating func run(session: inout Session) throws {
         let trellis = try session.ctc.trellis()
         guard let path = trellis.viterbi() else {
             if json {
-                Console.out(JSON.object([("log_likelihood", .number(trellis.logLikelihood)), ("path_log_probability", .null),
-                                         ("segments", .array([])), ("explanation", .string(trellis.explanation))]).text)
+                try printJSON(Reply(logLikelihood: trellis.logLikelihood, pathLogProbability: nil, segments: [], framePath: [],
+                                    explanation: trellis.explanation, saved: nil))
                 return
             }
             throw WorkbenchError("no alignment: \(trellis.explanation)")
@@ -349,16 +458,12 @@ struct ViterbiCommand: WorkbenchCommand {
             try SaveText.write(save, rows: trellis.frames, columns: 3, values: table)
         }
         if json {
-            Console.out(JSON.object([
-                ("log_likelihood", .number(trellis.logLikelihood)),
-                ("path_log_probability", .number(path.logProbability)),
-                ("segments", .array(path.symbols.map { s in
-                    .object([("char", .string(String(CTC.Tokenizer.symbols[s.symbol]))), ("label_index", .int(s.labelIndex)),
-                             ("start", .int(s.startFrame)), ("end", .int(s.endFrame)), ("confidence", .number(s.confidence))])
-                })),
-                ("frame_path", .array(path.framePath.map { .int($0) })),
-                ("saved", save.map { .string($0) } ?? .null),
-            ]).text)
+            try printJSON(Reply(logLikelihood: trellis.logLikelihood, pathLogProbability: path.logProbability,
+                                segments: path.symbols.map { s in
+                                    Reply.Segment(symbol: String(CTC.Tokenizer.symbols[s.symbol]), labelIndex: s.labelIndex,
+                                                  startFrame: s.startFrame, endFrame: s.endFrame, confidence: s.confidence)
+                                },
+                                framePath: path.framePath, explanation: trellis.explanation, saved: save))
             return
         }
         Console.out("best path: log p = \(fmt(path.logProbability)) (all paths: \(fmt(trellis.logLikelihood)))")
@@ -383,6 +488,14 @@ struct Greedy: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    struct Reply: Encodable {
+        var text: String
+        /// ln p of the best path (the argmax of every frame).
+        var pathLogProbability: Double
+        /// The class of each frame on it.
+        var bestPath: [Int]
+    }
+
     mutating func run(session: inout Session) throws {
         let m = try session.ctc.requireMatrix()
         let best = GreedyDecoder.bestPath(m)
@@ -392,8 +505,7 @@ struct Greedy: WorkbenchCommand {
         var score = 0.0
         for (t, k) in best.enumerated() { score += m[t, k] }
         if json {
-            Console.out(JSON.object([("text", .string(text)), ("score", .number(score)),
-                                     ("best_path", .array(best.map { .int($0) }))]).text)
+            try printJSON(Reply(text: text, pathLogProbability: score, bestPath: best))
             return
         }
         Console.out("\"\(text)\"   (best path log p = \(fmt(score)))")
@@ -435,6 +547,16 @@ struct Beam: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    struct Reply: Encodable {
+        struct Beam: Encodable { var text: String; var score: Double }
+        var text: String
+        /// ln(P_blank + P_non-blank) of the best prefix with the LM terms.
+        var score: Double
+        var beams: [Beam]
+        var languageModel: String?
+        var elapsedSeconds: Double
+    }
+
     mutating func run(session: inout Session) throws {
         let m = try session.ctc.requireMatrix()
         var model: ARPAModel? = nil
@@ -458,13 +580,9 @@ struct Beam: WorkbenchCommand {
         }
         let best = try text(result.best)
         if json {
-            Console.out(JSON.object([
-                ("text", .string(best)),
-                ("score", .number(result.best.logProbability)),
-                ("beams", .array(try result.beams.map { .object([("text", .string(try text($0))), ("score", .number($0.logProbability))]) })),
-                ("language_model", model.map { .string($0.path) } ?? .null),
-                ("seconds", .number(seconds)),
-            ]).text)
+            try printJSON(Reply(text: best, score: result.best.logProbability,
+                                beams: try result.beams.map { Reply.Beam(text: try text($0), score: $0.logProbability) },
+                                languageModel: model?.path, elapsedSeconds: seconds))
             return
         }
         Console.out("\"\(best)\"   (score \(fmt(result.best.logProbability)); beam \(size), prune \(prune)"

@@ -1,6 +1,7 @@
 // Corpus commands: `corpus open DIR` (LibriSpeech layout, indexed), `corpus stats` (hours, speakers, lengths,
 // skipped items with reasons) and `corpus synth` (the offline espeak-ng + flite corpus generator).
 import ArgumentParser
+import Base
 import Corpus
 import Foundation
 
@@ -12,8 +13,26 @@ struct CorpusGroup: ParsableCommand {
     )
 }
 
+/// Opens a corpus with a progress bar over its chapter folders (on a terminal; reading many audio headers the first
+/// time takes a while).
 private func openCorpus(_ dir: String, useIndex: Bool) throws -> SpeechCorpus {
-    do { return try SpeechCorpus.open(dir, useIndex: useIndex) } catch let e as CorpusError { throw WorkbenchError(e.description) }
+    var bar = ProgressBar(total: 1, label: "corpus open")
+    defer { bar.finish() }
+    do {
+        return try SpeechCorpus.open(dir, useIndex: useIndex, progress: { done, total in
+            bar.total = total
+            bar.update(done: done, detail: "chapters")
+        })
+    } catch let e as CorpusError { throw WorkbenchError(e.description) }
+}
+
+/// Items a corpus reader left out, for `--json`: the reason, how many, and a few examples. `skipped` itself is
+/// always the number of items.
+struct SkippedReasonReply: Encodable {
+    struct Example: Encodable { var location: String; var detail: String }
+    var reason: String
+    var count: Int
+    var examples: [Example]
 }
 
 struct CorpusOpen: WorkbenchCommand {
@@ -32,19 +51,26 @@ struct CorpusOpen: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    struct Reply: Encodable {
+        struct Subset: Encodable { var name: String; var utterances: Int; var speakers: Int; var hours: Double; var skipped: Int }
+        var root: String
+        var subsets: [Subset]
+        /// Audio headers taken from the index / read from the files.
+        var indexHits: Int
+        var indexMisses: Int
+        var elapsedSeconds: Double
+    }
+
     mutating func run(session: inout Session) throws {
         let start = Date()
         let c = try openCorpus(dir, useIndex: !noIndex)
         session.audio.corpus = c
         let ms = Date().timeIntervalSince(start) * 1000
         if json {
-            Console.out(JSON.object([
-                ("root", .string(c.root)),
-                ("subsets", .array(c.subsets.map { s in .object([("name", .string(s.name)), ("utterances", .int(s.utterances.count)),
-                                                               ("speakers", .int(s.speakers.count)), ("hours", .number(s.hours)),
-                                                               ("skipped", .int(s.skipped.count))]) })),
-                ("index_hits", .int(c.indexHits)), ("index_misses", .int(c.indexMisses)), ("milliseconds", .number(ms)),
-            ]).text)
+            try printJSON(Reply(root: c.root, subsets: c.subsets.map {
+                Reply.Subset(name: $0.name, utterances: $0.utterances.count, speakers: $0.speakers.count, hours: $0.hours,
+                             skipped: $0.skipped.count)
+            }, indexHits: c.indexHits, indexMisses: c.indexMisses, elapsedSeconds: ms / 1000))
             return
         }
         Console.out("\(c.root): \(c.subsets.count) subset(s), opened in \(Int(ms)) ms (\(c.indexHits) headers from the index, \(c.indexMisses) read)")
@@ -68,7 +94,7 @@ struct CorpusStats: WorkbenchCommand {
     @Option(help: "Only this subset.")
     var subset: String?
 
-    @Flag(help: "Print one JSON object (keys: utterances, speakers, hours, skipped, subsets).")
+    @Flag(help: "Print one JSON object (keys: root, utterances, speakers, hours, skipped, skipped_reasons, subsets).")
     var json = false
 
     mutating func run(session: inout Session) throws {
@@ -84,15 +110,20 @@ struct CorpusStats: WorkbenchCommand {
         let stats = subsets.map { SubsetStats($0) }
         let speakers = Set(subsets.flatMap { $0.utterances.map { "\($0.subset)/\($0.speaker)" } }).count
         let utterances = stats.reduce(0) { $0 + $1.utterances }, hours = stats.reduce(0) { $0 + $1.hours }
-        var reasons: [String: Int] = [:]
-        for s in stats { for r in s.skipped { reasons[r.reason.rawValue, default: 0] += r.count } }
         if json {
-            Console.out(JSON.object([
-                ("root", .string(c.root)), ("utterances", .int(utterances)), ("speakers", .int(speakers)), ("hours", .number(hours)),
-                ("skipped", .object([("total", .int(reasons.values.reduce(0, +))),
-                                     ("reasons", .object(reasons.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))])),
-                ("subsets", .array(stats.map(subsetJSON))),
-            ]).text)
+            // The corpus's reasons: each subset's, merged, with the first examples found.
+            var merged: [SkippedReasonReply] = []
+            for r in stats.flatMap({ subsetReasons($0) }) {
+                if let i = merged.firstIndex(where: { $0.reason == r.reason }) {
+                    merged[i].count += r.count
+                    merged[i].examples = Array((merged[i].examples + r.examples).prefix(3))
+                } else {
+                    merged.append(r)
+                }
+            }
+            try printJSON(Reply(root: c.root, utterances: utterances, speakers: speakers, hours: hours,
+                                skipped: merged.reduce(0) { $0 + $1.count }, skippedReasons: merged.sorted { $0.reason < $1.reason },
+                                subsets: stats.map(subsetReply)))
             return
         }
         Console.out(String(format: "%@: %d utterances, %d speakers, %.2f hours", c.root, utterances, speakers, hours))
@@ -121,18 +152,47 @@ struct CorpusStats: WorkbenchCommand {
         }.joined(separator: " ")
     }
 
-    func subsetJSON(_ s: SubsetStats) -> JSON {
-        .object([
-            ("name", .string(s.name)), ("utterances", .int(s.utterances)), ("speakers", .int(s.speakers)), ("hours", .number(s.hours)),
-            ("seconds", .object([("mean", .number(s.meanSeconds)), ("min", .number(s.minSeconds)), ("max", .number(s.maxSeconds))])),
-            ("label_length", .object([("mean", .number(s.meanLabelLength)), ("max", .int(s.maxLabelLength))])),
-            ("duration_histogram", .object([("bin_seconds", .number(s.durationHistogram.width)), ("counts", .array(s.durationHistogram.counts.map { .int($0) }))])),
-            ("label_length_histogram", .object([("bin_chars", .number(s.labelLengthHistogram.width)), ("counts", .array(s.labelLengthHistogram.counts.map { .int($0) }))])),
-            ("skipped", .array(s.skipped.map { r in .object([
-                ("reason", .string(r.reason.rawValue)), ("count", .int(r.count)),
-                ("examples", .array(r.examples.map { .object([("location", .string($0.location)), ("detail", .string($0.detail))]) })),
-            ]) })),
-        ])
+    struct Reply: Encodable {
+        struct Range: Encodable { var mean: Double; var min: Double; var max: Double }
+        struct LabelLength: Encodable { var mean: Double; var max: Int }
+        struct DurationHistogram: Encodable { var binSeconds: Double; var counts: [Int] }
+        struct LabelHistogram: Encodable { var binChars: Double; var counts: [Int] }
+        struct Subset: Encodable {
+            var name: String
+            var utterances: Int
+            var speakers: Int
+            var hours: Double
+            /// Utterance durations in seconds.
+            var seconds: Range
+            var labelLength: LabelLength
+            var durationHistogram: DurationHistogram
+            var labelLengthHistogram: LabelHistogram
+            var skipped: Int
+            var skippedReasons: [SkippedReasonReply]
+        }
+        var root: String
+        var utterances: Int
+        var speakers: Int
+        var hours: Double
+        var skipped: Int
+        var skippedReasons: [SkippedReasonReply]
+        var subsets: [Subset]
+    }
+
+    func subsetReasons(_ s: SubsetStats) -> [SkippedReasonReply] {
+        s.skipped.map { r in
+            SkippedReasonReply(reason: r.reason.rawValue, count: r.count,
+                               examples: r.examples.map { SkippedReasonReply.Example(location: $0.location, detail: $0.detail) })
+        }
+    }
+
+    func subsetReply(_ s: SubsetStats) -> Reply.Subset {
+        Reply.Subset(name: s.name, utterances: s.utterances, speakers: s.speakers, hours: s.hours,
+                     seconds: .init(mean: s.meanSeconds, min: s.minSeconds, max: s.maxSeconds),
+                     labelLength: .init(mean: s.meanLabelLength, max: s.maxLabelLength),
+                     durationHistogram: .init(binSeconds: s.durationHistogram.width, counts: s.durationHistogram.counts),
+                     labelLengthHistogram: .init(binChars: s.labelLengthHistogram.width, counts: s.labelLengthHistogram.counts),
+                     skipped: s.skippedTotal, skippedReasons: subsetReasons(s))
     }
 }
 
@@ -183,6 +243,19 @@ struct CorpusSynth: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    struct Reply: Encodable {
+        var out: String
+        var trainUtterances: Int
+        var testUtterances: Int
+        var trainSpeakers: Int
+        var testSpeakers: Int
+        var hours: Double
+        var elapsedSeconds: Double
+        /// Engine name → utterances it spoke (keys sorted).
+        var utterancesPerEngine: [String: Int]
+        var failures: [String]
+    }
+
     static func range(_ s: String, _ name: String) throws -> ClosedRange<Double> {
         let p = s.split(separator: ":").compactMap { Double($0) }
         guard p.count == 2, p[0] <= p[1] else { throw WorkbenchError("--\(name) wants LO:HI with LO ≤ HI (got '\(s)')") }
@@ -217,23 +290,20 @@ struct CorpusSynth: WorkbenchCommand {
         o.noiseFraction = noiseFraction
         o.jobs = jobs
         o.overwrite = overwrite
-        let quiet = json
+        let bar = SharedProgressBar(ProgressBar(total: train + test, label: "corpus synth"))
+        defer { bar.finish() }
         let report: SynthReport
         do {
-            report = try Synthesizer.run(o, progress: { done, total in
-                if !quiet { Console.out("  \(done)/\(total) utterances") }
-            }, shouldStop: { Interrupt.isRequested })
+            report = try Synthesizer.run(o, progress: { done, total in bar.update(done: done, of: total, detail: "utterances") },
+                                         shouldStop: { Interrupt.isRequested })
         } catch let e as CorpusError { throw WorkbenchError(e.description) }
         catch let e as SynthInterrupted { Console.error(e.description); return }
         session.audio.corpus = try? SpeechCorpus.open(out)
         if json {
-            Console.out(JSON.object([
-                ("out", .string(out)), ("train", .int(report.trainUtterances)), ("test", .int(report.testUtterances)),
-                ("train_speakers", .int(report.trainSpeakers)), ("test_speakers", .int(report.testSpeakers)),
-                ("hours", .number(report.hours)), ("seconds", .number(report.seconds)),
-                ("per_engine", .object(report.utterancesPerEngine.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
-                ("failures", .array(report.failures.map { .string($0) })),
-            ]).text)
+            try printJSON(Reply(out: out, trainUtterances: report.trainUtterances, testUtterances: report.testUtterances,
+                                trainSpeakers: report.trainSpeakers, testSpeakers: report.testSpeakers, hours: report.hours,
+                                elapsedSeconds: report.seconds, utterancesPerEngine: report.utterancesPerEngine,
+                                failures: report.failures))
             return
         }
         let engines = report.utterancesPerEngine.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -242,5 +312,23 @@ struct CorpusSynth: WorkbenchCommand {
                            report.hours, engines, report.seconds))
         for f in report.failures.prefix(5) { Console.out("  failed: \(f)") }
         if report.failures.count > 5 { Console.out("  … \(report.failures.count - 5) more failures") }
+    }
+}
+
+/// A progress bar that worker threads update (the synthesiser reports from its jobs).
+final class SharedProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bar: ProgressBar
+    init(_ bar: ProgressBar) { self.bar = bar }
+
+    func update(done: Int, of total: Int, detail: String) {
+        lock.lock(); defer { lock.unlock() }
+        bar.total = total
+        bar.update(done: done, detail: detail)
+    }
+
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        bar.finish()
     }
 }

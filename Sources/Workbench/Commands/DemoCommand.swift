@@ -22,6 +22,17 @@ struct Demo: WorkbenchCommand {
     @Option(help: "The transcript the made-up network output spells (letters, space, apostrophe).")
     var text: String = "hello world"
 
+    @Flag(help: "Print one JSON object (the files written); the narration goes to standard error.")
+    var json = false
+
+    struct Reply: Encodable {
+        var out: String
+        /// Steps run (fewer than `steps_total` when Ctrl-C stopped the demo).
+        var steps: Int
+        var stepsTotal: Int
+        var files: [String]
+    }
+
     /// The demo, in order. Append new steps here.
     static let steps: [DemoStep] = [
         DemoStep(title: "The alphabet", run: DemoSteps.alphabet),
@@ -51,18 +62,24 @@ struct Demo: WorkbenchCommand {
         } catch {
             throw WorkbenchError("demo: cannot create the output folder \(out): \(error.localizedDescription)")
         }
-        var context = DemoContext(outputDirectory: directory, seed: seed, text: text.lowercased())
+        var context = DemoContext(outputDirectory: directory, seed: seed, text: text.lowercased(), say: narration(json: json))
+        var done = 0
         for (index, step) in Demo.steps.enumerated() {
             if Interrupt.isRequested {
-                Console.out("\nDemo stopped before step \(index + 1).")
-                return
+                context.say("\nDemo stopped before step \(index + 1).")
+                break
             }
-            Console.out("\n== Step \(index + 1)/\(Demo.steps.count): \(step.title) ==")
+            context.say("\n== Step \(index + 1)/\(Demo.steps.count): \(step.title) ==")
             try step.run(&context, &session)
+            done += 1
         }
-        Console.out("\nDone. Files written:")
-        if context.writtenFiles.isEmpty { Console.out("  (none)") }
-        for file in context.writtenFiles { Console.out("  \(file)") }
+        if json {
+            return try printJSON(Reply(out: out, steps: done, stepsTotal: Demo.steps.count, files: context.writtenFiles))
+        }
+        guard done == Demo.steps.count else { return }
+        context.say("\nDone. Files written:")
+        if context.writtenFiles.isEmpty { context.say("  (none)") }
+        for file in context.writtenFiles { context.say("  \(file)") }
     }
 }
 
@@ -77,6 +94,8 @@ struct DemoContext {
     var outputDirectory: URL
     var seed: UInt64
     var text: String
+    /// Where the narration goes (standard output, or standard error under --json).
+    var say: @Sendable (String) -> Void
     var labels: [Int] = []
     var logProbs: LogProbabilities?
     var trellis: CTCTrellis?
@@ -122,7 +141,7 @@ enum DemoSteps {
 
     static func alphabet(_ context: inout DemoContext, _ session: inout Session) throws {
         let symbols = CTC.Tokenizer.symbols.map { $0 == " " ? "␣" : String($0) }.joined(separator: " ")
-        Console.out("""
+        context.say("""
             A CTC model outputs, at every frame, a probability for each of \(CTC.Tokenizer.classCount) classes:
               \(symbols)
             The last one, `_` (index \(CTC.Tokenizer.blank)), is the blank: "no new letter here".
@@ -133,7 +152,7 @@ enum DemoSteps {
             throw WorkbenchError("demo --text: \(error)")
         }
         guard !context.labels.isEmpty else { throw WorkbenchError("demo --text: the transcript is empty") }
-        Console.out("The transcript \"\(context.text)\" becomes the labels \(context.labels).")
+        context.say("The transcript \"\(context.text)\" becomes the labels \(context.labels).")
     }
 
     /// A peaky matrix that spells the transcript: each letter holds 1–3 frames, blanks between
@@ -156,7 +175,7 @@ enum DemoSteps {
         }
         let m = try LogProbabilities(frames: targets.count, classes: K, logits: logits)
         context.logProbs = m
-        Console.out("""
+        context.say("""
             Instead of a trained network, a made-up output of \(m.frames) frames × \(K) classes (seed \(context.seed)):
             each letter of "\(context.text)" is likely for 1–3 frames, blanks in between, noise everywhere.
             The most probable class per frame:
@@ -168,7 +187,7 @@ enum DemoSteps {
         let m = try context.requireMatrix()
         let trellis = try CTCTrellis(m, labels: context.labels)
         context.trellis = trellis
-        Console.out("""
+        context.say("""
             The trellis has \(trellis.stateCount) states per frame (blank, letter, blank, …: 2L+1 for L = \(context.labels.count)),
             and \(trellis.frames) frames. \(trellis.feasibility.description.prefix(1).uppercased() + trellis.feasibility.description.dropFirst()).
             Summing every path through it:
@@ -183,7 +202,7 @@ enum DemoSteps {
         nearMiss[middle] = nearMiss[middle] == 2 ? 3 : 2  // swap in an 'a' (or a 'b' if it was an 'a')
         let other = try CTCTrellis(m, labels: nearMiss)
         let otherText = (try? tokenizer.text(nearMiss)) ?? "?"
-        Console.out("""
+        context.say("""
             The same output scored against the near miss "\(otherText)": log p = \(format(other.logLikelihood)),
             \(format(trellis.logLikelihood - other.logLikelihood)) nats less likely than the true transcript.
             """)
@@ -193,26 +212,26 @@ enum DemoSteps {
         let m = try context.requireMatrix()
         let greedy = try GreedyDecoder.decodeText(m)
         let result = try PrefixBeamSearch.decode(m, options: BeamSearchOptions(beamSize: 5))
-        Console.out("""
+        context.say("""
             Greedy decoding takes the best class per frame, merges repeats and drops blanks:
               \(bestClassStrip(m))  →  "\(greedy)"
             Prefix beam search keeps the 5 best prefixes, summing the paths that collapse to each:
             """)
         for (rank, beam) in result.beams.prefix(5).enumerated() {
             let text = (try? beam.text()) ?? "?"
-            Console.out("  \(rank + 1). \"\(text)\"  log p = \(format(beam.logProbability))")
+            context.say("  \(rank + 1). \"\(text)\"  log p = \(format(beam.logProbability))")
         }
         let best = (try? result.best.text()) ?? "?"
-        Console.out(best == context.text ? "Both recover the transcript." : "The best beam is \"\(best)\"; the transcript was \"\(context.text)\".")
+        context.say(best == context.text ? "Both recover the transcript." : "The best beam is \"\(best)\"; the transcript was \"\(context.text)\".")
     }
 
     static func alignment(_ context: inout DemoContext, _ session: inout Session) throws {
         let trellis = try context.requireTrellis()
         guard let path = trellis.viterbi() else {
-            Console.out("No alignment exists: \(trellis.explanation)")
+            context.say("No alignment exists: \(trellis.explanation)")
             return
         }
-        Console.out("""
+        context.say("""
             The single best path through the trellis (log p = \(format(path.logProbability)); the sum over all
             paths was \(format(trellis.logLikelihood))) puts one class on every frame:
               \(strip(path.framePath))
@@ -221,7 +240,7 @@ enum DemoSteps {
         for aligned in path.symbols {
             let letter = symbol(aligned.symbol) == " " ? "␣" : symbol(aligned.symbol)
             let frames = aligned.startFrame == aligned.endFrame ? "frame \(aligned.startFrame)" : "frames \(aligned.startFrame)–\(aligned.endFrame)"
-            Console.out("  \(letter)  \(frames.padding(toLength: 13, withPad: " ", startingAt: 0)) confidence \(String(format: "%.3f", aligned.confidence))")
+            context.say("  \(letter)  \(frames.padding(toLength: 13, withPad: " ", startingAt: 0)) confidence \(String(format: "%.3f", aligned.confidence))")
         }
     }
 
@@ -229,7 +248,7 @@ enum DemoSteps {
         let m = try context.requireMatrix()
         let short = m.prefix(frames: max(1, context.labels.count / 2))
         let trellis = try CTCTrellis(short, labels: context.labels)
-        Console.out("""
+        context.say("""
             Cut the output to its first \(short.frames) frames and ask for the same transcript:
               log p = \(format(trellis.logLikelihood)), because it is \(trellis.explanation).
             """)
@@ -253,10 +272,12 @@ extension DemoSteps {
         ]
         for (kind, log, name, what) in panels {
             let url = context.file(name)
-            Console.out("\(what.prefix(1).uppercased() + what.dropFirst()):")
-            try CTCPanels.write(CTCPanels.figure(try CTCPanels.heatmap(kind, log: log, source: source)), to: url.path)
+            context.say("\(what.prefix(1).uppercased() + what.dropFirst()):")
+            do { try CTCPanels.figure(try CTCPanels.heatmap(kind, log: log, source: source)).write(to: url.path) }
+            catch let e as WorkbenchError { throw e } catch { throw WorkbenchError("\(error)") }
+            context.say("wrote \(url.path)")
             context.recordFile(url)
         }
-        Console.out("The same figures come from the shell: `plot probs|alpha|beta|align|viterbi --out FILE` (.png, .svg, .pdf).")
+        context.say("The same figures come from the shell: `plot probs|alpha|beta|align|viterbi --out FILE` (.png, .svg, .pdf).")
     }
 }

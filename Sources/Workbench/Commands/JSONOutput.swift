@@ -1,73 +1,46 @@
-// A tiny ordered JSON writer for `--json` output: keys stay in the order a command lists them and
-// numbers print in Swift's shortest round-trip form; ±∞ and NaN (not JSON) become null.
+// The `--json` contract (docs/json.md): with --json a command's standard output is exactly one JSON document (one per
+// file for the streams, `transcribe`), written from an Encodable reply type by Base's encoder (declaration order,
+// snake_case keys, null for what is absent); everything meant for a person goes to standard error; a failure is
+// `{"error": "..."}` with a non-zero status (CommandRunner writes it). Replies that several commands share are here.
+import Base
+import Figures
 
-enum JSON {
-    case number(Double)
-    case int(Int)
-    case string(String)
-    case bool(Bool)
-    case array([JSON])
-    case object([(String, JSON)])
-    case null
-
-    var text: String {
-        var out = ""
-        write(into: &out)
-        return out
-    }
-
-    private func write(into out: inout String) {
-        switch self {
-        case .number(let v): out += v.isFinite ? Self.format(v) : "null"
-        case .int(let v): out += String(v)
-        case .string(let s): Self.quote(s, into: &out)
-        case .bool(let b): out += b ? "true" : "false"
-        case .null: out += "null"
-        case .array(let items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.write(into: &out)
-            }
-            out += "]"
-        case .object(let pairs):
-            out += "{"
-            for (i, (key, value)) in pairs.enumerated() {
-                if i > 0 { out += "," }
-                Self.quote(key, into: &out)
-                out += ":"
-                value.write(into: &out)
-            }
-            out += "}"
-        }
-    }
-
-    private static func format(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
-        return "\(v)"
-    }
-
-    private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
-    }
+/// Prints `reply` as the command's line of JSON on standard output.
+func printJSON<T: Encodable>(_ reply: T) throws {
+    let text: String
+    do { text = try JSON.encode(reply) } catch { throw WorkbenchError("cannot write the JSON reply: \(error)") }
+    Console.out(text)
 }
 
-extension JSON {
-    static func numbers(_ values: [Double]) -> JSON { .array(values.map { .number($0) }) }
+/// Where a command's lines for a person go: standard output, or standard error under --json so that the reply is
+/// the only thing on standard output.
+func narration(json: Bool) -> @Sendable (String) -> Void {
+    if json { return { text in Console.error(text) } }
+    return { text in Console.out(text) }
+}
+
+/// Every failure under --json.
+struct ErrorReply: Encodable {
+    var error: String
+}
+
+/// `plot ... --json`: the figure written.
+struct FigureReply: Encodable {
+    var saved: String
+    /// png, svg or pdf.
+    var format: String
+    /// The size written (it may have grown so that every row label fits): pixels for PNG, points otherwise.
+    var width: Int
+    var height: Int
+}
+
+/// Writes `figure` to `path` and reports it: `wrote PATH`, or a `FigureReply` under --json.
+func writeFigure(_ figure: Figure, to path: String, json: Bool) throws {
+    do { try figure.write(to: path) } catch { throw WorkbenchError("\(error)") }
+    if json {
+        let format = (try? FigureFormat(path: path).rawValue) ?? ""
+        try printJSON(FigureReply(saved: path, format: format, width: figure.width, height: figure.height))
+    } else {
+        Console.out("wrote \(path)")
+    }
 }

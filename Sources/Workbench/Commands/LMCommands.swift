@@ -51,16 +51,24 @@ struct LMLoad: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    struct Reply: Encodable {
+        var file: String
+        var order: Int
+        /// n-grams of each order, from unigrams up.
+        var counts: [Int]
+        var vocabulary: Int
+        var fileHasUnk: Bool
+        var elapsedSeconds: Double
+    }
+
     mutating func run(session: inout Session) throws {
         session.ctc.languageModel = nil   // reload even if the same path: the file may have changed
         let start = DispatchTime.now().uptimeNanoseconds
         let m = try loadLanguageModel(file, session: &session, quiet: json, unknownLog10: unkLog10)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         if json {
-            Console.out(JSON.object([
-                ("path", .string(m.path)), ("order", .int(m.order)), ("counts", .array(m.counts.map { .int($0) })),
-                ("vocabulary", .int(m.vocabularySize)), ("file_has_unk", .bool(m.fileHasUnknown)), ("seconds", .number(seconds)),
-            ]).text)
+            try printJSON(Reply(file: m.path, order: m.order, counts: m.counts, vocabulary: m.vocabularySize,
+                                fileHasUnk: m.fileHasUnknown, elapsedSeconds: seconds))
         }
     }
 }
@@ -84,19 +92,23 @@ struct LMScore: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    /// Scores are float32, as the ARPA file stores them and KenLM adds them, so they print as the file wrote them
+    /// (-0.4, not -0.4000000059604645).
+    struct Reply: Encodable {
+        struct Word: Encodable { var word: String; var id: Int; var ngramLength: Int; var log10: Float }
+        var log10: Float
+        var ln: Float
+        var oov: Int
+        var words: [Word]
+    }
+
     mutating func run(session: inout Session) throws {
         let model = try lm.map { try loadLanguageModel($0, session: &session, quiet: json) } ?? session.ctc.requireLanguageModel()
         let s = model.scoreSentence(sentence, sentenceContext: !noSentenceContext)
         if json {
-            Console.out(JSON.object([
-                ("log10", .number(s.log10)),
-                ("ln", .number(s.logProb)),
-                ("oov", .int(s.oov)),
-                ("words", .array(s.words.map { w in
-                    .object([("word", .string(w.word)), ("id", .int(Int(w.id))), ("ngram_length", .int(w.ngramLength)),
-                             ("log10", .number(w.log10))])
-                })),
-            ]).text)
+            try printJSON(Reply(log10: Float(s.log10), ln: Float(s.logProb), oov: s.oov, words: s.words.map { w in
+                Reply.Word(word: w.word, id: Int(w.id), ngramLength: w.ngramLength, log10: Float(w.log10))
+            }))
             return
         }
         Console.out(s.words.map { "\($0.word)=\($0.id) \($0.ngramLength) \(String(format: "%.6g", $0.log10))" }.joined(separator: "\t"))

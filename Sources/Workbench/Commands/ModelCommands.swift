@@ -1,6 +1,7 @@
 // `model load|info` and `probs from`: a trained model in the shell, so the trellis commands (forward, align,
 // viterbi, beam, plot ...) run on a real network's output for a real recording.
 import ArgumentParser
+import Audio
 import CTC
 import Foundation
 import Models
@@ -22,18 +23,46 @@ struct ModelLoad: WorkbenchCommand {
     @Argument(help: "The checkpoint file.", completion: .file())
     var file: String
 
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
     mutating func run(session: inout Session) throws {
         let loaded = try loadCheckpoint(file)
         session.model.loaded = loaded
+        if json { return try printJSON(ModelReply(loaded)) }
         Console.out("model: \(loaded.model.config.summary)")
         Console.out("features: \(loaded.features.summary)")
     }
 }
 
+/// `model load --json` and `model info --json`: the model in the session.
+struct ModelReply: Encodable {
+    var checkpoint: String
+    /// dnn, lstm or bilstm.
+    var kind: String
+    var summary: String
+    var parameters: Int
+    /// The feature settings it was trained with.
+    var features: FeatureSpec
+
+    init(_ loaded: LoadedModel) {
+        checkpoint = loaded.path
+        kind = loaded.model.config.kind.rawValue
+        summary = loaded.model.config.summary
+        parameters = loaded.model.config.parameterCount
+        features = loaded.features
+    }
+}
+
 struct ModelInfo: WorkbenchCommand {
     static let configuration = CommandConfiguration(commandName: "info", abstract: "Describe the loaded model.")
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
     mutating func run(session: inout Session) throws {
         let loaded = try session.model.require()
+        if json { return try printJSON(ModelReply(loaded)) }
         Console.out("\(loaded.path)\n  \(loaded.model.config.summary)\n  \(loaded.model.config.parameterCount) parameters")
     }
 }
@@ -46,8 +75,20 @@ struct ProbsFrom: WorkbenchCommand {
     )
     @Argument(help: "An audio file.", completion: .file())
     var file: String
-    @Option(help: "The transcript to align against.")
+    @Option(help: "The transcript to align against (default: the file's line in its LibriSpeech SPEAKER-CHAPTER.trans.txt, if any).")
     var text: String?
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    struct Reply: Encodable {
+        var file: String
+        var frames: Int
+        var classes: Int
+        var secondsPerFrame: Double?
+        /// The transcript set with it, or null.
+        var text: String?
+    }
 
     mutating func run(session: inout Session) throws {
         var loaded = try session.model.require()
@@ -57,13 +98,18 @@ struct ProbsFrom: WorkbenchCommand {
         session.ctc.secondsPerFrame = loaded.secondsPerOutputFrame
         session.ctc.matrixSource = file
         session.ctc.stepper = nil
-        Console.out("matrix from \(file): T=\(m.frames) frames × K=\(m.classes) classes")
-        if let t = text ?? librispeechTranscript(for: file) {
+        let say = narration(json: json)
+        say("matrix from \(file): T=\(m.frames) frames × K=\(m.classes) classes")
+        let transcript = text ?? librispeechTranscript(for: file)
+        if let t = transcript {
             do {
                 session.ctc.labels = try CTC.Tokenizer().indices(t)
                 session.ctc.text = t
-                Console.out("text: \"\(t)\"")
+                say("text: \"\(t)\"")
             } catch { throw WorkbenchError("the transcript \"\(t)\": \(error)") }
+        }
+        if json {
+            try printJSON(Reply(file: file, frames: m.frames, classes: m.classes, secondsPerFrame: session.ctc.secondsPerFrame, text: transcript))
         }
     }
 

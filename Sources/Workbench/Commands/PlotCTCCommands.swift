@@ -260,11 +260,6 @@ enum CTCPanels {
         return out
     }
 
-    /// Writes the figure; the format check comes first so a bad name fails before any work.
-    static func write(_ figure: Figure, to path: String) throws {
-        do { try figure.write(to: path) } catch { throw WorkbenchError("\(error)") }
-        Console.out("wrote \(path)")
-    }
 
     static func checkFormat(_ path: String) throws {
         do { _ = try FigureFormat(path: path) } catch { throw WorkbenchError("\(error)") }
@@ -287,6 +282,8 @@ struct CTCPlotOptions: ParsableArguments {
     var floor: Double?
     @OptionGroup var view: CTCViewOptions
     @OptionGroup var png: PNGResolutionOption
+    @Flag(help: "Print one JSON object.")
+    var json = false
 }
 
 /// `plot probs|alpha|beta|align|viterbi`: one panel from the session.
@@ -301,7 +298,7 @@ extension CTCPlotCommand {
         let source = try CTCPanelSource.session(session.ctc)
         let view = try CTCView(plot.view, source: source, known: session.ctc.secondsPerFrame, labelsOnProbsIsError: true)
         let h = try CTCPanels.heatmap(Self.kind, log: plot.log, source: source, title: plot.title, floor: plot.floor, view: view)
-        try CTCPanels.write(CTCPanels.figure(h, width: plot.width, height: plot.height, dpi: Double(plot.png.dpi)), to: plot.out)
+        try writeFigure(CTCPanels.figure(h, width: plot.width, height: plot.height, dpi: Double(plot.png.dpi)), to: plot.out, json: plot.json)
     }
 }
 
@@ -412,7 +409,7 @@ struct GridPanelSpec: Equatable {
     /// A T×K np.savetxt matrix read as `probs load` reads it (`layout`, log detection, the row-sum check).
     static func loadMatrix(_ path: String, layout: MatrixLayout) throws -> LogProbabilities {
         let m = try ProbabilityFile.load(path, layout: layout).matrix
-        reportRowSums(m, source: path)
+        if let warning = rowSumWarning(m, source: path) { Console.out(warning) }
         return m
     }
 
@@ -491,6 +488,8 @@ struct PlotGrid: WorkbenchCommand {
     var layout: MatrixLayout = .tk
     @OptionGroup var view: CTCViewOptions
     @OptionGroup var png: PNGResolutionOption
+    @Flag(help: "Print one JSON object.")
+    var json = false
     @Argument(help: "The panels: KIND[:log][=MATRIX[:LABELS]][@NAME] (see above).")
     var panels: [String] = []
 
@@ -516,6 +515,6 @@ struct PlotGrid: WorkbenchCommand {
         var figure = Figure(width: width ?? min(20_000, 700 * columns), height: height ?? min(20_000, 420 * rows),
                             rows: rows, columns: columns, panels: drawn, title: title ?? "")
         figure.dpi = Double(png.dpi)
-        try CTCPanels.write(height == nil ? figure.growingToFitRowLabels() : figure, to: out)
+        try writeFigure(height == nil ? figure.growingToFitRowLabels() : figure, to: out, json: json)
     }
 }

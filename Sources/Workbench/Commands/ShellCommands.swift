@@ -13,9 +13,12 @@ struct Help: WorkbenchCommand {
     @Argument(help: "A command (and subcommand) to describe, e.g. 'help demo'.")
     var command: [String] = []
 
+    @Flag(help: "Print one JSON object: the help text and the subcommands with their abstracts.")
+    var json = false
+
     mutating func run(session: inout Session) throws {
         if command.isEmpty {
-            Console.out(TrellisRoot.helpMessage())
+            try show(TrellisRoot.self, name: nil)
             return
         }
         if let message = CommandRunner.unknownCommandMessage(command) {
@@ -28,8 +31,25 @@ struct Help: WorkbenchCommand {
             }
             node = next
         }
-        Console.out(TrellisRoot.helpMessage(for: node))
+        try show(node, name: command.joined(separator: " "))
     }
+
+    private func show(_ node: ParsableCommand.Type, name: String?) throws {
+        let text = node == TrellisRoot.self ? TrellisRoot.helpMessage() : TrellisRoot.helpMessage(for: node)
+        guard json else { return Console.out(text) }
+        try printJSON(HelpReply(command: name, help: text, subcommands: node.configuration.subcommands.map {
+            HelpReply.Subcommand(name: CommandRunner.names(of: $0)[0], abstract: $0.configuration.abstract)
+        }))
+    }
+}
+
+/// `help --json` (and `CMD --help --json`): the help text as `help` prints it.
+struct HelpReply: Encodable {
+    struct Subcommand: Encodable { var name: String; var abstract: String }
+    /// The command described (`probs load`), or null for the list of commands.
+    var command: String?
+    var help: String
+    var subcommands: [Subcommand]
 }
 
 struct Quit: WorkbenchCommand {
@@ -56,11 +76,16 @@ struct Version: WorkbenchCommand {
     mutating func run(session: inout Session) throws {
         let readline = trellis_rl_library_version().map { String(cString: $0) } ?? "unknown"
         if json {
-            Console.out(#"{"trellis":"\#(TrellisRoot.version)","readline":"\#(readline)"}"#)
+            try printJSON(VersionReply(trellis: TrellisRoot.version, readline: readline))
         } else {
             Console.out("trellis \(TrellisRoot.version) (GNU readline \(readline))")
         }
     }
+}
+
+struct VersionReply: Encodable {
+    var trellis: String
+    var readline: String
 }
 
 struct Sleep: WorkbenchCommand {

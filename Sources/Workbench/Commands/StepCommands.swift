@@ -92,6 +92,25 @@ struct Step: WorkbenchCommand {
     @Flag(help: "Print one JSON object (the updates of every frame advanced).")
     var json = false
 
+    struct Reply: Encodable {
+        /// One state's update at one frame (natural logs; null = a transition that is not allowed).
+        struct Update: Encodable {
+            var state: Int
+            var symbol: String
+            var emission: Double
+            var stay: Double?
+            var advance: Double?
+            var skip: Double?
+            var alpha: Double
+        }
+        struct Step: Encodable { var frame: Int; var updates: [Update] }
+        var steps: [Step]
+        var nextFrame: Int
+        var done: Bool
+        /// log p(labels) once every frame is done, else null.
+        var logLikelihood: Double?
+    }
+
     mutating func run(session: inout Session) throws {
         guard count >= 1 else { throw WorkbenchError("step count must be at least 1, got \(count)") }
         let m = try session.ctc.requireMatrix()
@@ -107,23 +126,16 @@ struct Step: WorkbenchCommand {
         guard stepper.frame < m.frames else {
             throw WorkbenchError("all \(m.frames) frames are done (log-likelihood \(fmt(stepper.logLikelihood))); 'reset' starts over")
         }
-        var frames: [JSON] = []
+        var steps: [Reply.Step] = []
         let n = min(count, m.frames - stepper.frame)
         for _ in 0..<n {
             let t = stepper.frame
             let updates = stepper.advance(m)
             if json {
-                frames.append(.object([
-                    ("frame", .int(t)),
-                    ("states", .array(updates.map { u in
-                        .object([("state", .int(u.state)), ("symbol", .string(symbolName(u.symbol))),
-                                 ("emission", .number(u.emission)),
-                                 ("stay", u.stay.map { .number($0) } ?? .null),
-                                 ("advance", u.advance.map { .number($0) } ?? .null),
-                                 ("skip", u.skip.map { .number($0) } ?? .null),
-                                 ("alpha", .number(u.alpha))])
-                    })),
-                ]))
+                steps.append(Reply.Step(frame: t, updates: updates.map { u in
+                    Reply.Update(state: u.state, symbol: symbolName(u.symbol), emission: u.emission, stay: u.stay,
+                                 advance: u.advance, skip: u.skip, alpha: u.alpha)
+                }))
             } else {
                 print(frame: t, of: m.frames, updates)
             }
@@ -131,9 +143,7 @@ struct Step: WorkbenchCommand {
         session.ctc.stepper = stepper
         let done = stepper.frame == m.frames
         if json {
-            var pairs: [(String, JSON)] = [("frames", .array(frames)), ("next_frame", .int(stepper.frame)), ("done", .bool(done))]
-            if done { pairs.append(("log_likelihood", .number(stepper.logLikelihood))) }
-            Console.out(JSON.object(pairs).text)
+            try printJSON(Reply(steps: steps, nextFrame: stepper.frame, done: done, logLikelihood: done ? stepper.logLikelihood : nil))
         } else if done {
             Console.out("all \(m.frames) frames done: log p(labels) = log(alpha[T-1][S-1] + alpha[T-1][S-2]) = \(fmt(stepper.logLikelihood))")
         }
@@ -158,8 +168,14 @@ struct Reset: WorkbenchCommand {
         abstract: "Rewind 'step' to frame 0 (the matrix and transcript stay)."
     )
 
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    struct Reply: Encodable { var nextFrame: Int }
+
     mutating func run(session: inout Session) throws {
         session.ctc.stepper = nil
+        if json { return try printJSON(Reply(nextFrame: 0)) }
         Console.out("step will start again at frame 0")
     }
 }

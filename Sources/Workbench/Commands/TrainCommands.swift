@@ -1,6 +1,7 @@
 // `train`, `eval` and `transcribe`: the trainer and the trained models from the command line and the shell.
 // The work lives in the Training module; these types only turn options into its calls and its results into text.
 import ArgumentParser
+import Base
 import CTC
 import Corpus
 import Foundation
@@ -31,25 +32,27 @@ struct Train: WorkbenchCommand {
     var out: String?
     @Option(help: "Continue the run in this folder from its newest complete checkpoint.", completion: .directory)
     var resume: String?
-    @Option(help: "Epochs (the OneCycle schedule spans them).")
+    // The recipe's options are optional so that --resume can tell which were given; their defaults come from
+    // the recipes (TrainingOptions.corrected / .notebook) and help shows them from there.
+    @Option(help: "Epochs (the OneCycle schedule spans them; default: \(Train.recipeDefault { "\($0.epochs)" })).")
     var epochs: Int?
-    @Option(help: "Batch size.")
+    @Option(help: "Batch size (default: \(Train.recipeDefault { "\($0.batchSize)" })).")
     var batch: Int?
-    @Option(help: "Peak learning rate of the OneCycle schedule.")
+    @Option(help: "Peak learning rate of the OneCycle schedule (default: \(Train.recipeDefault { "\($0.learningRate)" })).")
     var lr: Double?
     @Option(help: "Threads for OpenBLAS and Trellis's workers (default: every available processor).")
     var threads: Int?
-    @Option(help: "Random seed (initialisation, batch order, dropout, SpecAugment).")
+    @Option(help: "Random seed: initialisation, batch order, dropout, SpecAugment (default: \(Train.recipeDefault { "\($0.seed)" })).")
     var seed: UInt64?
-    @Option(help: "Stop after the epoch that crosses this many minutes of wall clock.")
+    @Option(help: "Stop after the epoch that crosses this many minutes of wall clock (default: no limit).")
     var minutes: Double?
-    @Option(name: .customLong("rnn-dim"), help: "Width of the recurrent / hidden layers (the notebook: 128).")
+    @Option(name: .customLong("rnn-dim"), help: "Width of the recurrent / hidden layers (default: \(Train.recipeDefault { "\($0.model.rnnDim)" })).")
     var rnnDim: Int?
-    @Option(name: .customLong("cnn-layers"), help: "Residual CNN layers.")
+    @Option(name: .customLong("cnn-layers"), help: "Residual CNN layers (default: \(Train.recipeDefault { "\($0.model.nCNNLayers)" })).")
     var cnnLayers: Int?
-    @Option(name: .customLong("rnn-layers"), help: "LSTM layers.")
+    @Option(name: .customLong("rnn-layers"), help: "LSTM layers (default: \(Train.recipeDefault { "\($0.model.nRNNLayers)" })).")
     var rnnLayers: Int?
-    @Option(help: "Gradient-norm clipping threshold (0 = none).")
+    @Option(help: "Gradient-norm clipping threshold, 0 = none (default: \(Train.recipeDefault { $0.clipNorm.map { "\($0)" } ?? "none" })).")
     var clip: Double?
     @Flag(name: .customLong("seed-faithful"), help: "The notebook's exact recipe: raw power mel, 29-wide LSTM projections, no clipping.")
     var seedFaithful = false
@@ -59,10 +62,38 @@ struct Train: WorkbenchCommand {
     var head: String?
     @Flag(name: .customLong("no-spec-augment"), help: "Train without SpecAugment.")
     var noSpecAugment = false
-    @Flag(help: "Print the final summary as one JSON object.")
+    @Flag(help: "Print the final summary as one JSON object (the log goes to standard error).")
     var json = false
+
+    struct Reply: Encodable {
+        var run: String
+        /// finished, time_budget or interrupted.
+        var ending: String
+        /// The epoch (and step within the next one) the run's newest checkpoint holds.
+        var epoch: Int
+        var step: Int
+        /// The newest metrics.jsonl line as it is in the file (docs/training.md: its `wer` and `cer` are rates,
+        /// not the objects of `eval` and `wer`), or null before the first epoch ends.
+        var lastEpoch: EpochMetrics?
+    }
     @OptionGroup(title: "Per-epoch evaluation (greedy unless --decoder beam)")
     var decoding: DecoderOptions
+
+    /// A recipe value as help shows it: "12, 20 with --seed-faithful", or per model kind where the kinds differ
+    /// ("0.001 for dnn and lstm, 0.002 for bilstm").
+    static func recipeDefault(_ value: (TrainingOptions) -> String) -> String {
+        func perKind(_ recipe: (ModelKind) -> TrainingOptions) -> String {
+            var groups: [(value: String, kinds: [String])] = []
+            for kind in ModelKind.allCases {
+                let v = value(recipe(kind))
+                if let i = groups.firstIndex(where: { $0.value == v }) { groups[i].kinds.append(kind.rawValue) } else { groups.append((v, [kind.rawValue])) }
+            }
+            if groups.count == 1 { return groups[0].value }
+            return groups.map { "\($0.value) for \($0.kinds.joined(separator: " and "))" }.joined(separator: ", ")
+        }
+        let corrected = perKind(TrainingOptions.corrected), notebook = perKind(TrainingOptions.notebook)
+        return corrected == notebook ? corrected : "\(corrected); with --seed-faithful \(notebook)"
+    }
 
     func options() throws -> TrainingOptions {
         guard let kind = ModelKind(rawValue: model) else { throw WorkbenchError("--model must be dnn, lstm or bilstm (got \(model))") }
@@ -96,7 +127,7 @@ struct Train: WorkbenchCommand {
     }
 
     mutating func run(session: inout Session) throws {
-        let events = TrainerEvents(log: { Console.out($0) }, shouldStop: { Interrupt.isRequested })
+        let events = TrainerEvents(log: narration(json: json), shouldStop: { Interrupt.isRequested })
         let decoder = try decoding.choice(session: &session, quiet: json)
         let summary: TrainingSummary
         do {
@@ -121,15 +152,14 @@ struct Train: WorkbenchCommand {
         } catch let e as WorkbenchError { throw e } catch { throw WorkbenchError("\(error)") }
         let runDir = resume ?? out ?? ""
         if json {
-            let last = summary.metrics.last
-            Console.out(JSON.object([
-                ("run", .string(runDir)),
-                ("ending", .string("\(summary.ending)")),
-                ("epochs", .int(summary.position.epoch)),
-                ("loss", last.map { .number($0.trainLoss) } ?? .null),
-                ("cer", last?.cer.map { .number($0) } ?? .null),
-                ("wer", last?.wer.map { .number($0) } ?? .null),
-            ]).text)
+            let ending: String
+            switch summary.ending {
+            case .finished: ending = "finished"
+            case .timeBudget: ending = "time_budget"
+            case .interrupted: ending = "interrupted"
+            }
+            try printJSON(Reply(run: runDir, ending: ending, epoch: summary.position.epoch, step: summary.position.step,
+                                lastEpoch: summary.metrics.last))
         } else if summary.ending != .interrupted {
             Console.out("run folder: \(runDir) (metrics.jsonl, checkpoints/, alignments/, eval/)")
         }
@@ -194,6 +224,19 @@ struct Eval: WorkbenchCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    /// `eval --json`'s own keys; `wer` and `cer` come from `ErrorRateReply`, as in `wer --json`.
+    struct Reply: Encodable {
+        var checkpoint: String
+        var utterances: Int
+        /// Mean of −log p / label length; null when no utterance is feasible.
+        var loss: Double
+        var infeasible: Int
+        var decoder: String
+        var elapsedSeconds: Double
+        /// The ref.trn and hyp.trn written with --trn, else null.
+        var trn: [String]?
+    }
+
     mutating func run(session: inout Session) throws {
         var loaded = try loadCheckpoint(checkpoint)
         let decoder = try decoding.choice(session: &session, quiet: json)
@@ -202,22 +245,23 @@ struct Eval: WorkbenchCommand {
         let subsets = try subset.map { name in [try corpus.subset(name)] } ?? corpus.subsets
         let utts = subsets.flatMap(\.utterances)
         guard !utts.isEmpty else { throw WorkbenchError("\(data) holds no usable utterances") }
-        let quiet = json
+        var bar = ProgressBar(total: 1, label: "eval")
         let r = try Evaluator.evaluate(model: &loaded.model, utterances: utts, features: loaded.features, batchSize: batch,
                                        decoder: decoder, onBatch: { done, total in
-            if !quiet && isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K  eval \(done)/\(total) batches".utf8)) }
+            bar.total = total
+            bar.update(done: done, detail: "batches")
         }, shouldStop: { Interrupt.isRequested })
-        if !quiet && isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        bar.finish()
         // Audio the corpus index let through (it reads headers only) but that does not decode: left out, named.
         for item in r.skipped { Console.error("skipped \(item.detail) (\(item.reason.rawValue))") }
-        if let trn {
-            try r.writeTrn(reference: URL(fileURLWithPath: trn + "/ref.trn"), hypothesis: URL(fileURLWithPath: trn + "/hyp.trn"))
+        let trnFiles = trn.map { [$0 + "/ref.trn", $0 + "/hyp.trn"] }
+        if let trnFiles {
+            try r.writeTrn(reference: URL(fileURLWithPath: trnFiles[0]), hypothesis: URL(fileURLWithPath: trnFiles[1]))
         }
         if json {
-            struct Reply: Encodable { var checkpoint: String; var utterances: Int; var loss: Double?; var infeasible: Int; var decoder: String; var seconds: Double }
-            let fields = Reply(checkpoint: checkpoint, utterances: r.utterances, loss: r.loss.isFinite ? r.loss : nil,
-                               infeasible: r.infeasible, decoder: decoder.name, seconds: r.seconds)
-            Console.out(try jsonText(ReplyWithErrorRates(fields: fields, errorRates: ErrorRateReply(words: r.words, characters: r.characters))))
+            let fields = Reply(checkpoint: checkpoint, utterances: r.utterances, loss: r.loss, infeasible: r.infeasible,
+                               decoder: decoder.name, elapsedSeconds: r.seconds, trn: trnFiles)
+            try printJSON(ReplyWithErrorRates(fields: fields, errorRates: ErrorRateReply(words: r.words, characters: r.characters)))
             return
         }
         Console.out("\(r.utterances) utterances, \(String(format: "%.2f", r.audioSeconds / 60)) min of audio, \(decoder.name) decoding, \(String(format: "%.1f", r.seconds)) s")
@@ -240,25 +284,43 @@ struct Transcribe: WorkbenchCommand {
     @Option(help: "A .safetensors checkpoint.", completion: .file())
     var checkpoint: String
     @OptionGroup var decoding: DecoderOptions
-    @Flag(help: "One JSON object per file.")
+    @Flag(help: "One JSON object per file (JSON Lines).")
     var json = false
+
+    /// One line per file: its text, or the error that stopped it.
+    struct Reply: Encodable {
+        var file: String
+        var text: String?
+        var frames: Int?
+        var error: String?
+    }
 
     mutating func run(session: inout Session) throws {
         guard !files.isEmpty else { throw WorkbenchError("name at least one audio file") }
         var loaded = try loadCheckpoint(checkpoint)
         let decoder = try decoding.choice(session: &session, quiet: json)
         var failures = 0
-        for f in files {
+        var bar = ProgressBar(total: files.count, label: "transcribe", enabled: files.count > 1 && ProgressBar.standardErrorIsTerminal)
+        for (i, f) in files.enumerated() {
             if Interrupt.isRequested { break }
+            bar.update(done: i, detail: "files")
+            let line: Reply
             do {
                 let m = try loaded.output(forRecording: f)
-                let text = try Inference.decode(m, with: decoder)
-                Console.out(json ? JSON.object([("file", .string(f)), ("text", .string(text)), ("frames", .int(m.frames))]).text : "\(f)\t\(text)")
+                line = Reply(file: f, text: try Inference.decode(m, with: decoder), frames: m.frames, error: nil)
             } catch {
                 failures += 1
-                Console.error("\(f): \(error)")
+                line = Reply(file: f, text: nil, frames: nil, error: "\(error)")
             }
+            bar.clear()
+            if json {
+                try printJSON(line)
+            } else if let text = line.text {
+                Console.out("\(f)\t\(text)")
+            }
+            if let e = line.error { Console.error("\(f): \(e)") }
         }
+        bar.finish()
         if failures > 0 { throw WorkbenchError("\(failures) of \(files.count) file(s) could not be transcribed") }
     }
 }

@@ -63,7 +63,7 @@ struct WER: WorkbenchCommand {
         if json {
             let reply = Reply(reference: .init(pairs.reference), hypothesis: .init(pairs.hypothesis),
                               utterances: pairs.pairs.count, unpairedReferenceIDs: pairs.unpairedReferenceIDs, trn: trnFiles)
-            Console.out(try jsonText(ReplyWithErrorRates(fields: reply, errorRates: ErrorRateReply(words: words, characters: chars))))
+            try printJSON(ReplyWithErrorRates(fields: reply, errorRates: ErrorRateReply(words: words, characters: chars)))
             return
         }
         func describe(_ f: TranscriptFile) -> String { "\(f.name) (\(f.format.rawValue), \(f.utterances.count) utterances)" }
@@ -115,15 +115,6 @@ struct ReplyWithErrorRates<Fields: Encodable>: Encodable {
         try fields.encode(to: encoder)
         try errorRates.encode(to: encoder)   // the same keyed container: one flat object
     }
-}
-
-/// An Encodable reply as one line of JSON. Keys are sorted: JSONEncoder does not keep the declaration order, and
-/// a stable order lets a person diff two replies.
-func jsonText<T: Encodable>(_ reply: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    do { return String(decoding: try encoder.encode(reply), as: UTF8.self) }
-    catch { throw WorkbenchError("cannot write the JSON reply: \(error)") }
 }
 
 /// The WER and CER lines `wer` and `eval` print: the corpus rate (as sclite), the notebook's mean of per-utterance

@@ -3,6 +3,7 @@
 // `WorkbenchCommand`, and turns every failure into a message instead of ending the process.
 // The front ends (REPL, one-shot, -c, --script, piped stdin) decide how to print the outcome.
 import ArgumentParser
+import Base
 import Foundation
 
 /// What happened to one command.
@@ -23,8 +24,28 @@ public enum CommandRunner {
         ".quit": "quit", ".exit": "exit", ".help": "help", "?": "help", ".version": "version",
     ]
 
-    /// Runs one command (its words, already tokenised) against `session`.
+    /// Runs one command (its words, already tokenised) against `session`. Under `--json` a failure is also written
+    /// to standard output as `{"error": "..."}` (the front end still prints it to standard error and sets the status).
     public static func run(_ words: [String], session: inout Session) -> CommandOutcome {
+        let json = requestsJSON(words)
+        let outcome = execute(words, json: json, session: &session)
+        if json {
+            switch outcome {
+            case .failure(let message): Console.out((try? JSON.encode(ErrorReply(error: message))) ?? #"{"error":"failed"}"#)
+            case .interrupted: Console.out(#"{"error":"interrupted"}"#)
+            case .success, .quit: break
+            }
+        }
+        return outcome
+    }
+
+    /// `--json` among the words (before a `--` that ends the options). Decided on the words, not on the parsed
+    /// command, so that a command line that does not parse still gets its error as JSON.
+    static func requestsJSON(_ words: [String]) -> Bool {
+        (words.firstIndex(of: "--").map { words[..<$0] } ?? words[...]).contains("--json")
+    }
+
+    private static func execute(_ words: [String], json: Bool, session: inout Session) -> CommandOutcome {
         guard var words = Optional(words), let first = words.first else { return .success }
         if let alias = shellAliases[first] { words[0] = alias }
         if let message = unknownCommandMessage(words) { return .failure(message) }
@@ -33,7 +54,7 @@ public enum CommandRunner {
         do {
             parsed = try TrellisRoot.parseAsRoot(words)
         } catch {
-            return report(parserError: error)
+            return report(parserError: error, json: json)
         }
 
         Interrupt.reset()
@@ -51,13 +72,13 @@ public enum CommandRunner {
         } catch let error as WorkbenchError {
             return .failure(error.description)
         } catch let error as CleanExit {
-            return report(parserError: error)
+            return report(parserError: error, json: json)
         } catch let error as ExitCode {
             return error.isSuccess ? .success : .failure("the command ended with status \(error.rawValue)")
         } catch let error as ValidationError {
-            return report(parserError: error)
+            return report(parserError: error, json: json)
         } catch {
-            if String(describing: type(of: error)) == "CommandError" { return report(parserError: error) }
+            if String(describing: type(of: error)) == "CommandError" { return report(parserError: error, json: json) }
             return .failure(describe(error))
         }
         if Interrupt.isRequested {
@@ -87,10 +108,14 @@ public enum CommandRunner {
 
     /// Help text goes to stdout and counts as success; parse errors become failures with
     /// ArgumentParser's full message (error, usage, pointer to --help).
-    private static func report(parserError error: Error) -> CommandOutcome {
+    private static func report(parserError error: Error, json: Bool) -> CommandOutcome {
         let message = TrellisRoot.fullMessage(for: error)
         if TrellisRoot.exitCode(for: error).isSuccess {
-            Console.out(message)
+            if json, let text = try? JSON.encode(HelpReply(command: nil, help: message, subcommands: [])) {
+                Console.out(text)
+            } else {
+                Console.out(message)
+            }
             return .success
         }
         return .failure(strippingErrorPrefix(message))
