@@ -17,14 +17,15 @@ struct ModelGroup: ParsableCommand {
 struct ModelLoad: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Load a .safetensors checkpoint (Trellis's, or a state_dict saved from the notebook)."
+        abstract: "Load a checkpoint (Trellis's, or a state_dict saved from the notebook): a file, a run folder, RUN@N."
     )
-    @Argument(help: "The checkpoint file.", completion: .file())
+    @Argument(help: ArgumentHelp(checkpointHelp), completion: .file())
     var file: String
 
     mutating func run(session: inout Session) throws {
         let loaded = try loadCheckpoint(file)
         session.model.loaded = loaded
+        if loaded.path != file { Console.out("checkpoint: \(loaded.path)") }
         Console.out("model: \(loaded.model.config.summary)")
         Console.out("features: \(loaded.features.nMels) mels, \(loaded.features.logMel ? "log" : "power")\(loaded.features.normalize ? ", normalised per utterance" : "")")
     }

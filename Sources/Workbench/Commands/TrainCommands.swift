@@ -165,9 +165,14 @@ struct DecoderOptions: ParsableArguments {
     }
 }
 
-func loadCheckpoint(_ path: String) throws -> LoadedModel {
-    do { return try Checkpoint.loadModel(path) } catch { throw WorkbenchError("\(error)") }
+/// Every command that takes a checkpoint loads it here: a file, a run folder (its newest checkpoint), RUN@N or
+/// RUN@latest (`CheckpointReference`).
+func loadCheckpoint(_ reference: String) throws -> LoadedModel {
+    do { return try Checkpoint.loadModel(reference) } catch { throw WorkbenchError("\(error)") }
 }
+
+/// The help of every checkpoint option and argument.
+let checkpointHelp = "A checkpoint: a .safetensors file (Trellis's or a notebook state_dict), a run folder (its newest checkpoint), RUN@N (epoch N) or RUN@latest."
 
 struct Eval: WorkbenchCommand {
     static let configuration = CommandConfiguration(
@@ -180,7 +185,7 @@ struct Eval: WorkbenchCommand {
             """
     )
 
-    @Option(help: "A .safetensors checkpoint (Trellis's or a notebook state_dict).", completion: .file())
+    @Option(help: ArgumentHelp(checkpointHelp), completion: .file())
     var checkpoint: String
     @Option(help: "LibriSpeech-layout folder.", completion: .directory)
     var data: String
@@ -213,7 +218,7 @@ struct Eval: WorkbenchCommand {
         }
         if json {
             struct Reply: Encodable { var checkpoint: String; var utterances: Int; var loss: Double?; var infeasible: Int; var decoder: String; var seconds: Double }
-            let fields = Reply(checkpoint: checkpoint, utterances: r.utterances, loss: r.loss.isFinite ? r.loss : nil,
+            let fields = Reply(checkpoint: loaded.path, utterances: r.utterances, loss: r.loss.isFinite ? r.loss : nil,
                                infeasible: r.infeasible, decoder: decoder.name, seconds: r.seconds)
             Console.out(try jsonText(ReplyWithErrorRates(fields: fields, errorRates: ErrorRateReply(words: r.words, characters: r.characters))))
             return
@@ -235,7 +240,7 @@ struct Transcribe: WorkbenchCommand {
 
     @Argument(help: "Audio files (FLAC, WAV, ...).", completion: .file())
     var files: [String]
-    @Option(help: "A .safetensors checkpoint.", completion: .file())
+    @Option(help: ArgumentHelp(checkpointHelp), completion: .file())
     var checkpoint: String
     @OptionGroup var decoding: DecoderOptions
     @Flag(help: "One JSON object per file.")
