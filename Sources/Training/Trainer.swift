@@ -95,6 +95,8 @@ public enum Trainer {
         do { record = try JSONDecoder().decode(RunRecord.self, from: bytes) } catch {
             throw RunFolderError("\(run.runFile.path) is unreadable: \(error)")
         }
+        // run.json is a file like any other: a config edited out of bounds must not size the model.
+        if let e = record.options.validationError() { throw RunFolderError("\(run.runFile.path): \(e)") }
         if let d = dataOverride { record.data = d }
         if let m = maxMinutes { record.options.maxMinutes = m }
         return try train(record: record, run: run, resumeFrom: run.checkpointPositions(), events: events, decoder: decoder)
@@ -150,8 +152,9 @@ public enum Trainer {
             if restored {
                 events.log("resuming \(run.url.path) after epoch \(position.epoch)\(position.step > 0 ? ", step \(position.step)" : "")")
                 // The checkpoint's lines are the truth: a line lost to a kill after the checkpoint comes back, a
-                // line of an epoch after it goes.
+                // line of an epoch after it goes. `latest` too may lag behind a kill.
                 try MetricsLog.write(history, to: run.metricsFile)
+                try AtomicFile.write(run.modelFile(position).lastPathComponent + "\n", to: run.latestFile)
             } else {
                 events.log("no usable checkpoint in \(run.url.path): starting from the beginning")
                 try? FileManager.default.removeItem(at: run.metricsFile)

@@ -94,6 +94,15 @@ final class RunFolderTests: XCTestCase {
         XCTAssertEqual(b.map(\.cer), a.map(\.cer))
     }
 
+    func testALatestLeftBehindByAKillIsRewrittenOnResume() throws {
+        let run = try twoEpochRun()
+        // A kill between epoch 2's two files and `latest` leaves `latest` naming epoch 1 (scripts/faults hits it).
+        try "epoch-001.safetensors\n".write(to: run.latestFile, atomically: true, encoding: .utf8)
+        let s = try Trainer.resume(run: run, events: ToyCorpus.quiet())   // nothing left to train
+        XCTAssertEqual(s.position, TrainingPosition(epoch: 2, step: 0))
+        XCTAssertEqual(try String(contentsOf: run.latestFile, encoding: .utf8), "epoch-002.safetensors\n")
+    }
+
     func testLinesOfEpochsAfterTheCheckpointAreDroppedOnResume() throws {
         let run = try twoEpochRun()
         // As if epoch 2's checkpoint had been lost while its line survived (the newest checkpoint is epoch 1).
