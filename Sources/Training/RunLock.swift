@@ -43,7 +43,7 @@ public final class RunLock {
             }
             throw RunFolderError("\(run.url.path) is in use: trellis process \(h.pid) on \(h.host) has been training it since \(h.started); wait for it to finish or stop it (Ctrl-C in its terminal, or kill \(h.pid)) before training this run again")
         }
-        let holder = RunLockHolder(pid: getpid(), host: ProcessInfo.processInfo.hostName,
+        let holder = RunLockHolder(pid: getpid(), host: hostName(),
                                    started: ISO8601DateFormatter().string(from: Date()))
         var text = (try? JSONEncoder().encode(holder)) ?? Data()
         text.append(0x0A)
@@ -51,6 +51,13 @@ public final class RunLock {
         _ = ftruncate(fd, 0)
         _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress!, $0.count, 0) }
         return RunLock(fd: fd, holder: holder)
+    }
+
+    /// gethostname(2) itself: Foundation's hostName may ask a name server, which an offline machine makes wait.
+    private static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "this host" }
+        return String(cString: buffer)
     }
 
     private static func readHolder(_ fd: Int32) -> RunLockHolder? {
