@@ -114,7 +114,17 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     }
 
     /// A config's problems in words, or nil when it can be built.
+    /// Largest width and layer count a config may name. Far above any model this CPU trainer can fit, and small
+    /// enough that no shape or parameter count of a config within them can overflow an Int.
+    public static let maxSize = 65_536, maxLayers = 1_000
+
     public func validationError() -> String? {
+        let sizes = [("rnn_dim", rnnDim), ("n_class", nClass), ("n_feats", nFeats), ("channels", channels),
+                     ("dnn_hidden", dnnHidden), ("proj_size", projSize), ("stride", stride)]
+        if let (name, v) = sizes.first(where: { $0.1 > Self.maxSize }) { return "\(name) \(v) is larger than \(Self.maxSize)" }
+        if let (name, v) = [("n_cnn_layers", nCNNLayers), ("n_rnn_layers", nRNNLayers)].first(where: { $0.1 > Self.maxLayers }) {
+            return "\(name) \(v) is more than \(Self.maxLayers) layers"
+        }
         if nCNNLayers < 0 || nRNNLayers < 1 || rnnDim < 1 || nClass < 2 || channels < 1 || dnnHidden < 1 {
             return "layer counts and sizes must be positive (n_cnn_layers ≥ 0, n_rnn_layers, rnn_dim, channels ≥ 1, n_class ≥ 2)"
         }

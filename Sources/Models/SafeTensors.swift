@@ -2,8 +2,11 @@
 // length, a JSON header {name: {dtype, shape, data_offsets}, "__metadata__": {str: str}}, then raw
 // little-endian tensor bytes. Trellis writes F32 only (what PyTorch's state_dict holds for these models) and
 // reads F32/F64/F16/BF16, converting to Float. Files are written atomically (temporary file, fsync, rename,
-// fsync of the folder) with a SHA-256 of the data section in `__metadata__["trellis.sha256"]`, verified on
-// load when present, so a checkpoint is either whole and intact or refused with a message saying why.
+// fsync of the folder) with a SHA-256 of the whole file, header included, in `__metadata__["trellis.file.sha256"]`
+// (computed with its own digits read as zeros), verified on load when present. Every header, checksummed or not
+// (a PyTorch state_dict), is read by a strict parser (SafeTensorsHeader.swift) and validated against the bytes
+// present before anything is allocated, so a checkpoint is either whole and consistent or refused with a message
+// saying why.
 import Base
 import Foundation
 import NN
@@ -28,12 +31,18 @@ public struct SafeTensorsError: Error, CustomStringConvertible {
 }
 
 public enum SafeTensors {
-    /// Metadata key of the hex SHA-256 of the data section.
-    public static let checksumKey = "trellis.sha256"
+    /// Metadata key of the hex SHA-256 of the whole file, computed with these 64 digits read as '0's, so the
+    /// header (shapes, offsets, model config) is covered as well as the data.
+    public static let checksumKey = "trellis.file.sha256"
+    /// The checksum of files written before the header was covered: the data section only. Still verified; the
+    /// header of such a file is trusted no more than a PyTorch state_dict's (validated field by field).
+    public static let dataChecksumKey = "trellis.sha256"
+    /// The reference implementation's limit; a larger header is damage or hostility, not a model.
+    public static let maxHeaderBytes = 100_000_000
 
     // MARK: encoding
 
-    /// The file's bytes; adds the data checksum to the metadata.
+    /// The file's bytes; adds the file checksum to the metadata.
     public static func encode(_ file: TensorFile) -> [UInt8] {
         var offsets: [(Int, Int)] = []
         var total = 0
@@ -51,7 +60,8 @@ public enum SafeTensors {
             }
         }
         var meta = file.metadata
-        meta[checksumKey] = SHA256.hex(dataBytes)
+        meta[dataChecksumKey] = nil
+        meta[checksumKey] = zeroDigest
         var json = "{\"__metadata__\":{"
         json += meta.keys.sorted().map { "\(quote($0)):\(quote(meta[$0]!))" }.joined(separator: ",")
         json += "}"
@@ -68,7 +78,29 @@ public enum SafeTensors {
         for i in 0..<8 { out.append(UInt8((n >> (8 * UInt64(i))) & 0xff)) }
         out += header
         out += dataBytes
+        // The digest of the file with zeros in place of the digits, then the digits themselves.
+        let at = checksumDigits(in: out, headerEnd: 8 + header.count, digits: zeroDigest)!
+        let digest = Array(SHA256.hex(out).utf8)
+        out.replaceSubrange(at..<(at + 64), with: digest)
         return out
+    }
+
+    private static let zeroDigest = String(repeating: "0", count: 64)
+
+    /// Where the 64 digits of `"trellis.file.sha256":"DIGITS"` start in the header, when that text occurs exactly
+    /// once (inside a JSON string every quote is escaped, so it can only be the metadata entry itself).
+    private static func checksumDigits(in bytes: [UInt8], headerEnd: Int, digits: String) -> Int? {
+        let pattern = Array((quote(checksumKey) + ":\"" + digits + "\"").utf8)
+        var found: Int?
+        var i = 8
+        while i + pattern.count <= headerEnd {
+            if bytes[i] == pattern[0] && bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+                guard found == nil else { return nil }
+                found = i + pattern.count - 65
+            }
+            i += 1
+        }
+        return found
     }
 
     private static func quote(_ s: String) -> String {
@@ -95,58 +127,101 @@ public enum SafeTensors {
     // MARK: decoding
 
     /// Parses a safetensors file's bytes. `path` only names the file in error messages.
+    ///
+    /// Nothing in the header is trusted: every size is bounded by the bytes actually present (with
+    /// overflow-checked arithmetic) before anything is allocated, and the tensors must lie in the data section
+    /// in header order, back to back, with no overlap, gap or trailing bytes (what the reference writer produces
+    /// and its reader demands), so swapped `data_offsets` are refused even in a file without a checksum.
     public static func decode(_ bytes: [UInt8], path: String = "<memory>", verifyChecksum: Bool = true) throws -> TensorFile {
-        guard bytes.count >= 8 else { throw SafeTensorsError(path, "file is \(bytes.count) bytes, too short for a safetensors header") }
+        guard bytes.count >= 8 else {
+            throw SafeTensorsError(path, "not a safetensors checkpoint: the file is \(bytes.count) bytes, shorter than the 8-byte header length every safetensors file starts with")
+        }
         var n: UInt64 = 0
         for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
-        guard n <= UInt64(bytes.count - 8) else {
-            throw SafeTensorsError(path, "header length \(n) runs past the end of the \(bytes.count)-byte file (truncated or not safetensors)")
+        guard n <= UInt64(bytes.count - 8), n <= UInt64(maxHeaderBytes), n >= 2 else {
+            throw SafeTensorsError(path, notSafetensors(bytes, headerLength: n))
         }
         let headerEnd = 8 + Int(n)
-        let headerData = Data(bytes[8..<headerEnd])
-        guard let obj = try? JSONSerialization.jsonObject(with: headerData), let dict = obj as? [String: Any] else {
-            throw SafeTensorsError(path, "header is not a JSON object")
+        let header = Array(bytes[8..<headerEnd])
+        guard header.first == UInt8(ascii: "{") else { throw SafeTensorsError(path, notSafetensors(bytes, headerLength: n)) }
+        let entries: [(key: String, value: HeaderValue)]
+        do { entries = try HeaderParser.parse(header) } catch {
+            throw SafeTensorsError(path, "damaged safetensors header: \(error)")
         }
         var metadata: [String: String] = [:]
-        if let m = dict["__metadata__"] {
-            guard let md = m as? [String: Any] else { throw SafeTensorsError(path, "__metadata__ is not an object") }
+        for (key, value) in entries where key == "__metadata__" {
+            guard case let .object(md) = value else { throw SafeTensorsError(path, "__metadata__ is \(value.kind), not an object") }
             for (k, v) in md {
-                guard let s = v as? String else { throw SafeTensorsError(path, "__metadata__[\(k)] is not a string") }
+                guard case let .string(s) = v else { throw SafeTensorsError(path, "__metadata__[\(k)] is \(v.kind), not a string") }
                 metadata[k] = s
             }
         }
         let dataCount = bytes.count - headerEnd
-        if verifyChecksum, let expected = metadata[checksumKey] {
-            let actual = bytes.withUnsafeBytes { SHA256.hex(UnsafeRawBufferPointer(rebasing: $0[headerEnd...])) }
-            guard actual == expected else {
-                throw SafeTensorsError(path, "checksum mismatch: the data section's SHA-256 is \(actual.prefix(12))…, the header says \(expected.prefix(12))… (file damaged or partly written)")
-            }
+        if verifyChecksum { try verify(bytes, headerEnd: headerEnd, metadata: metadata, path: path) }
+
+        var tensors: [(name: String, tensor: Tensor)] = []
+        var previous: (name: String, end: Int)?
+        // Where each entry says its data begins, in header order: to tell entries out of order from a gap.
+        let begins: [(name: String, begin: Int)] = entries.compactMap { e in
+            guard e.key != "__metadata__", case let .object(f) = e.value,
+                  case let .array(o)? = f.first(where: { $0.key == "data_offsets" })?.value,
+                  case let .integer(b)? = o.first else { return nil }
+            return (e.key, b)
         }
-        var entries: [(name: String, begin: Int, tensor: Tensor)] = []
-        for (name, value) in dict where name != "__metadata__" {
-            guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shapeAny = info["shape"] as? [Any], let offAny = info["data_offsets"] as? [Any], offAny.count == 2 else {
-                throw SafeTensorsError(path, "tensor \(name): entry lacks dtype, shape or data_offsets")
+        for (index, (name, value)) in entries.filter({ $0.key != "__metadata__" }).enumerated() {
+            func bad(_ reason: String) -> SafeTensorsError { SafeTensorsError(path, "tensor \(name): \(reason)") }
+            guard case let .object(fields) = value else { throw bad("its entry is \(value.kind), not an object") }
+            func field(_ k: String) -> HeaderValue? { fields.first { $0.key == k }?.value }
+            guard case let .string(dtype)? = field("dtype"), case let .array(shapeValues)? = field("shape"),
+                  case let .array(offsetValues)? = field("data_offsets") else {
+                throw bad("its entry lacks dtype, shape or data_offsets")
             }
-            let shape = try shapeAny.map { (v: Any) -> Int in
-                guard let i = (v as? NSNumber)?.intValue, i >= 0 else { throw SafeTensorsError(path, "tensor \(name): bad shape \(shapeAny)") }
-                return i
+            var shape: [Int] = []
+            for v in shapeValues {
+                guard case let .integer(d) = v, d >= 0 else { throw bad("shape \(describe(shapeValues)) holds something other than whole numbers ≥ 0") }
+                shape.append(d)
             }
-            guard let begin = (offAny[0] as? NSNumber)?.intValue, let end = (offAny[1] as? NSNumber)?.intValue,
-                  begin >= 0, end >= begin, end <= dataCount else {
-                throw SafeTensorsError(path, "tensor \(name): data_offsets \(offAny) outside the \(dataCount)-byte data section")
+            guard offsetValues.count == 2, case let .integer(begin) = offsetValues[0], case let .integer(end) = offsetValues[1],
+                  begin >= 0, end >= begin else {
+                throw bad("data_offsets \(describe(offsetValues)) are not two whole numbers [begin, end] with begin ≤ end")
             }
-            let count = shape.reduce(1, *)
             let width: Int
             switch dtype {
             case "F32": width = 4
             case "F64": width = 8
             case "F16", "BF16": width = 2
-            default: throw SafeTensorsError(path, "tensor \(name): dtype \(dtype) is not supported (Trellis reads F32, F64, F16, BF16)")
+            default: throw bad("dtype \(dtype) is not supported (Trellis reads F32, F64, F16, BF16)")
             }
-            guard end - begin == count * width else {
-                throw SafeTensorsError(path, "tensor \(name): \(end - begin) bytes for shape \(shape) of \(dtype) (expected \(count * width))")
+            // Checked arithmetic: a shape such as [2^31, 2^31, 2^31, 2^31] must be an error, not a trap.
+            var count = 1
+            var byteCount = 0
+            var overflow = false
+            for d in shape {
+                let (c, o) = count.multipliedReportingOverflow(by: d)
+                count = c; overflow = overflow || o
             }
+            if !overflow { (byteCount, overflow) = count.multipliedReportingOverflow(by: width) }
+            guard !overflow, byteCount <= dataCount else {
+                throw bad("shape \(shape) of \(dtype) needs more bytes than the \(dataCount)-byte data section holds")
+            }
+            let expectedBegin = previous?.end ?? 0
+            guard begin >= expectedBegin else {
+                let after = previous.map { "the previous tensor \($0.name) ends at byte \($0.end)" } ?? "data starts at byte 0"
+                throw bad("data_offsets [\(begin), \(end)] overlap or come before the data of the tensors listed before it (\(after)); offsets out of order or file damaged")
+            }
+            guard begin == expectedBegin else {
+                if let later = begins.dropFirst(index + 1).first(where: { $0.begin < begin }) {
+                    throw bad("data_offsets [\(begin), \(end)] come after those of \(later.name), listed after it in the header: offsets out of order (entries swapped?) or file damaged")
+                }
+                throw bad("data_offsets [\(begin), \(end)] leave a gap of \(begin - expectedBegin) bytes after byte \(expectedBegin); offsets damaged")
+            }
+            guard end <= dataCount else {
+                throw bad("data_offsets [\(begin), \(end)] run past the end of the \(dataCount)-byte data section (truncated file?)")
+            }
+            guard end - begin == byteCount else {
+                throw bad("\(end - begin) bytes for shape \(shape) of \(dtype) (expected \(byteCount))")
+            }
+            previous = (name, end)
             var values = [Float](repeating: 0, count: count)
             let base = headerEnd + begin
             bytes.withUnsafeBytes { raw in
@@ -164,10 +239,63 @@ public enum SafeTensors {
                     }
                 }
             }
-            entries.append((name, begin, Tensor(shape: shape, data: values)))
+            tensors.append((name, Tensor(shape: shape, data: values)))
         }
-        entries.sort { ($0.begin, $0.name) < ($1.begin, $1.name) }
-        return TensorFile(tensors: entries.map { ($0.name, $0.tensor) }, metadata: metadata)
+        let used = previous?.end ?? 0
+        guard used == dataCount else {
+            throw SafeTensorsError(path, "\(dataCount - used) bytes after the last tensor's data (file damaged or offsets wrong)")
+        }
+        return TensorFile(tensors: tensors, metadata: metadata)
+    }
+
+    /// Checks the file checksum (header and data) or, in files written before it existed, the data checksum.
+    private static func verify(_ bytes: [UInt8], headerEnd: Int, metadata: [String: String], path: String) throws {
+        if let expected = metadata[checksumKey] {
+            guard expected.utf8.count == 64, expected.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
+                  let at = checksumDigits(in: bytes, headerEnd: headerEnd, digits: expected) else {
+                throw SafeTensorsError(path, "checksum mismatch: the header's \(checksumKey) entry is not as Trellis writes it (header edited or damaged)")
+            }
+            var zeroed = bytes
+            zeroed.replaceSubrange(at..<(at + 64), with: Array(zeroDigest.utf8))
+            let actual = SHA256.hex(zeroed)
+            guard actual == expected else {
+                throw SafeTensorsError(path, "checksum mismatch: the file's SHA-256 is \(actual.prefix(12))…, its header says \(expected.prefix(12))… (file damaged, partly written or edited)")
+            }
+        } else if let expected = metadata[dataChecksumKey] {
+            let actual = bytes.withUnsafeBytes { SHA256.hex(UnsafeRawBufferPointer(rebasing: $0[headerEnd...])) }
+            guard actual == expected else {
+                throw SafeTensorsError(path, "checksum mismatch: the data section's SHA-256 is \(actual.prefix(12))…, the header says \(expected.prefix(12))… (file damaged or partly written)")
+            }
+        }
+    }
+
+    /// One sentence for a file whose first 8 bytes are not a plausible header length: most often a text file
+    /// (the run folder's `latest`, a transcript) or a PyTorch pickle (`torch.save`) given where a checkpoint goes.
+    private static func notSafetensors(_ bytes: [UInt8], headerLength n: UInt64) -> String {
+        let head = bytes.prefix(64)
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.first == 0x80 {
+            return "not a safetensors checkpoint: it looks like a PyTorch file from torch.save; save the state_dict with safetensors.torch.save_file instead"
+        }
+        let printable = head.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        if printable, let text = String(validating: Array(head), as: UTF8.self) {
+            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            return "not a safetensors checkpoint: it is a text file (it begins \"\(line.prefix(40))\"), while a safetensors file begins with an 8-byte header length"
+        }
+        if n > UInt64(bytes.count - 8) {
+            return "not a safetensors checkpoint (or a truncated one): its first 8 bytes give a header length of \(n) bytes, more than the \(bytes.count)-byte file holds"
+        }
+        return "not a safetensors checkpoint: its first 8 bytes give a header length of \(n) bytes, and the header is not a JSON object"
+    }
+
+    private static func describe(_ values: [HeaderValue]) -> String {
+        "[" + values.map { v -> String in
+            switch v {
+            case let .integer(i): return String(i)
+            case let .number(d): return String(d)
+            case let .string(s): return "\"\(s)\""
+            default: return v.kind
+            }
+        }.joined(separator: ", ") + "]"
     }
 
     private static func halfToFloat(_ h: UInt16) -> Float {

@@ -5,7 +5,8 @@
 //   epoch-NNN.safetensors        the model's parameters under the notebook's PyTorch names, plus its config and
 //                                feature spec in the metadata (loads into the notebook with load_state_dict)
 //   epoch-NNN.optim.safetensors  Adam's moments (`adam.m.NAME`, `adam.v.NAME`) and, in the metadata, the
-//                                optimiser/scheduler position and the partial sums of an unfinished epoch
+//                                optimiser/scheduler position, the partial sums of an unfinished epoch and the
+//                                metrics lines of the finished ones (metrics.jsonl is rebuilt from them on resume)
 import Base
 import Audio
 import Foundation
@@ -41,6 +42,22 @@ struct OptimizerMetadata: Codable {
     var scheduler: OneCycleLR?
     var progress: EpochProgress
     var wallSeconds: Double          // training wall-clock so far (for --minutes across resumes)
+    /// metrics.jsonl's lines up to this checkpoint, so the log and the checkpoint are durable together (nil in
+    /// checkpoints written before they carried it).
+    var history: [EpochMetrics]?
+
+    static func encoder() -> JSONEncoder {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return enc
+    }
+
+    static func decoder() -> JSONDecoder {
+        let dec = JSONDecoder()
+        dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return dec
+    }
 }
 
 public struct LoadedModel {
@@ -54,7 +71,8 @@ public enum Checkpoint {
 
     /// Writes the model file, then the optimiser file, then `latest` (so `latest` only names complete pairs).
     static func save(run: RunFolder, position: TrainingPosition, model: inout CTCModel, features: FeatureSpec,
-                     adam: Adam, scheduler: OneCycleLR?, progress: EpochProgress, wallSeconds: Double) throws {
+                     adam: Adam, scheduler: OneCycleLR?, progress: EpochProgress, wallSeconds: Double,
+                     history: [EpochMetrics]) throws {
         let modelFile = TensorFile(tensors: StateDict.tensors(of: &model),
                                    metadata: [ModelConfig.metadataKey: model.config.jsonString(),
                                               FeatureSpec.metadataKey: features.json(),
@@ -71,23 +89,29 @@ public enum Checkpoint {
             index += 1
         }
         let meta = OptimizerMetadata(position: position, adamStep: adam.state.step, learningRate: adam.learningRate,
-                                     beta1: adam.beta1, scheduler: scheduler, progress: progress, wallSeconds: wallSeconds)
-        let json = String(decoding: try JSONEncoder().encode(meta), as: UTF8.self)
+                                     beta1: adam.beta1, scheduler: scheduler, progress: progress, wallSeconds: wallSeconds,
+                                     history: history.filter { $0.epoch <= position.epoch })
+        let json = String(decoding: try OptimizerMetadata.encoder().encode(meta), as: UTF8.self)
         try SafeTensors.write(TensorFile(tensors: tensors, metadata: [optimizerKey: json]), to: run.optimizerFile(position))
         try AtomicFile.write(run.modelFile(position).lastPathComponent + "\n", to: run.latestFile)
     }
 
-    /// A model from any checkpoint file: Trellis's own (config and features in the metadata) or a state dict
-    /// saved by the notebook (config inferred from the tensor shapes, raw power mel assumed).
-    public static func loadModel(_ path: String) throws -> LoadedModel {
-        let url = URL(fileURLWithPath: path)
-        guard FileManager.default.fileExists(atPath: path) else { throw RunFolderError("no checkpoint at \(path)") }
+    /// A model from anything that names a checkpoint (a file, a run folder, RUN@N: `CheckpointReference`):
+    /// Trellis's own (config and features in the metadata) or a state dict saved by the notebook (config
+    /// inferred from the tensor shapes, raw power mel assumed). `path` of the result is the file it resolved to.
+    public static func loadModel(_ reference: String) throws -> LoadedModel {
+        let url = try CheckpointReference.resolve(reference)
+        let path = url.path
         let file = try SafeTensors.read(url)
         let config = try ModelConfig.from(file, path: path)
         var model = try CTCModel(config, seed: 0)
         try StateDict.load(file, into: &model, source: path)
         model.setMode(.evaluation)
-        return LoadedModel(model: model, features: FeatureSpec.from(metadata: file.metadata, nMels: config.nFeats), path: path)
+        let features = FeatureSpec.from(metadata: file.metadata, nMels: config.nFeats)
+        guard features.nMels == config.nFeats else {
+            throw RunFolderError("\(path): the feature settings name \(features.nMels) mel bands, the model takes \(config.nFeats)")
+        }
+        return LoadedModel(model: model, features: features, path: path)
     }
 
     /// Restores model weights, Adam and the scheduler from the checkpoint at `position`.
@@ -97,7 +121,7 @@ public enum Checkpoint {
         try StateDict.load(weights, into: &model, source: run.modelFile(position).path)
         let optim = try SafeTensors.read(run.optimizerFile(position))
         guard let json = optim.metadata[optimizerKey],
-              let meta = try? JSONDecoder().decode(OptimizerMetadata.self, from: Data(json.utf8)) else {
+              let meta = try? OptimizerMetadata.decoder().decode(OptimizerMetadata.self, from: Data(json.utf8)) else {
             throw RunFolderError("\(run.optimizerFile(position).path): no optimiser state in its metadata")
         }
         var state = AdamState()

@@ -1,6 +1,8 @@
 // MetricsLog: RUN_DIR/metrics.jsonl, one JSON object per finished epoch, so runs can be plotted and compared
-// with `jq` or pandas. Appends are fsynced; a line is written whole or (after a crash mid-write) detectably cut,
-// and readers skip a cut last line.
+// with `jq` or pandas. The file is rewritten whole and atomically after each epoch's checkpoint (a kill, a full
+// disk or a file-size limit leaves the previous file intact), and each checkpoint carries the lines up to its
+// epoch, so a kill between the checkpoint and the file loses nothing: resume rewrites the file from the
+// checkpoint it continues from. Readers skip lines they cannot parse.
 import Base
 import Foundation
 import Models
@@ -43,17 +45,19 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
 }
 
 public enum MetricsLog {
-    public static func append(_ m: EpochMetrics, to url: URL) throws {
+    /// Replaces the file with exactly these lines (temporary file, fsync, rename).
+    public static func write(_ all: [EpochMetrics], to url: URL) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var line = try enc.encode(m)
-        line.append(0x0A)
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard fd >= 0 else { throw RunFolderError("cannot open \(url.path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let ok = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
-        guard ok, fsync(fd) == 0 else { throw RunFolderError("cannot append to \(url.path): \(String(cString: strerror(errno)))") }
+        var text = [UInt8]()
+        for m in all {
+            text += try enc.encode(m)
+            text.append(0x0A)
+        }
+        do { try AtomicFile.write(text, to: url) } catch {
+            throw RunFolderError("cannot write \(url.path) (the previous file is unchanged): \(error)")
+        }
     }
 
     /// All complete lines, in order.
@@ -64,14 +68,9 @@ public enum MetricsLog {
         return text.split(separator: "\n").compactMap { try? dec.decode(EpochMetrics.self, from: Data($0.utf8)) }
     }
 
-    /// Keeps only the lines of epochs ≤ `epoch` (a resumed run rewrites the epochs after its checkpoint).
+    /// Keeps only the lines of epochs ≤ `epoch`: resuming from a checkpoint written before checkpoints carried
+    /// their metrics (a resumed run rewrites the epochs after its checkpoint).
     public static func truncate(_ url: URL, afterEpoch epoch: Int) throws {
-        let kept = read(url).filter { $0.epoch <= epoch }
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var text = ""
-        for m in kept { text += String(decoding: try enc.encode(m), as: UTF8.self) + "\n" }
-        try AtomicFile.write(text, to: url)
+        try write(read(url).filter { $0.epoch <= epoch }, to: url)
     }
 }

@@ -1,7 +1,9 @@
 // RunFolder: the layout of one training run on disk, so `train`, `--resume`, `eval` and people agree on it.
 //
 //   RUN_DIR/run.json                      the training options and model config (written once, atomically)
-//   RUN_DIR/metrics.jsonl                 one JSON object per finished epoch (appended, fsynced)
+//   RUN_DIR/metrics.jsonl                 one JSON object per finished epoch (rewritten atomically; each
+//                                         checkpoint also holds the lines up to it, so resume rebuilds the file)
+//   RUN_DIR/lock                          flock'd by the process training the run (RunLock); names its holder
 //   RUN_DIR/checkpoints/epoch-003.safetensors              model weights after epoch 3 (PyTorch names)
 //   RUN_DIR/checkpoints/epoch-003.optim.safetensors        Adam moments + scheduler/trainer position
 //   RUN_DIR/checkpoints/epoch-004-step-00120.safetensors   written on Ctrl-C mid-epoch (and its .optim)
@@ -36,6 +38,7 @@ public struct RunFolder: Sendable {
     public var checkpointsDir: URL { url.appendingPathComponent("checkpoints") }
     public var alignmentsDir: URL { url.appendingPathComponent("alignments") }
     public var latestFile: URL { url.appendingPathComponent("latest") }
+    public var lockFile: URL { url.appendingPathComponent("lock") }
 
     public func create() throws {
         for d in [url, checkpointsDir, alignmentsDir] {

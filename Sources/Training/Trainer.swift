@@ -69,10 +69,12 @@ public enum Trainer {
     public static func start(options: TrainingOptions, data: String, run: RunFolder, events: TrainerEvents,
                              decoder: DecoderChoice = .greedy) throws -> TrainingSummary {
         if let e = options.validationError() { throw RunFolderError(e) }
-        if FileManager.default.fileExists(atPath: run.runFile.path) {
-            throw RunFolderError("\(run.url.path) already holds a run; continue it with --resume \(run.url.path) or choose another --out")
-        }
+        let exists = { FileManager.default.fileExists(atPath: run.runFile.path) }
+        if exists() { throw RunFolderError("\(run.url.path) already holds a run; continue it with --resume \(run.url.path) or choose another --out") }
         try run.create()
+        let lock = try RunLock.acquire(run)
+        defer { lock.release() }
+        if exists() { throw RunFolderError("\(run.url.path) already holds a run; continue it with --resume \(run.url.path) or choose another --out") }
         let record = RunRecord(data: URL(fileURLWithPath: data).standardizedFileURL.path, options: options, runFormat: runFormat)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -83,13 +85,20 @@ public enum Trainer {
     /// Continues the run in `run` from its newest complete checkpoint (or from the start if it has none).
     public static func resume(run: RunFolder, events: TrainerEvents, dataOverride: String? = nil,
                               maxMinutes: Double?? = nil, decoder: DecoderChoice = .greedy) throws -> TrainingSummary {
-        guard let bytes = FileManager.default.contents(atPath: run.runFile.path) else {
+        guard FileManager.default.fileExists(atPath: run.runFile.path) else {
             throw RunFolderError("\(run.url.path) is not a training run (no run.json)")
+        }
+        let lock = try RunLock.acquire(run)
+        defer { lock.release() }
+        guard let bytes = FileManager.default.contents(atPath: run.runFile.path) else {
+            throw RunFolderError("\(run.runFile.path) cannot be read")
         }
         var record: RunRecord
         do { record = try JSONDecoder().decode(RunRecord.self, from: bytes) } catch {
             throw RunFolderError("\(run.runFile.path) is unreadable: \(error)")
         }
+        // run.json is a file like any other: a config edited out of bounds must not size the model.
+        if let e = record.options.validationError() { throw RunFolderError("\(run.runFile.path): \(e)") }
         if let d = dataOverride { record.data = d }
         if let m = maxMinutes { record.options.maxMinutes = m }
         return try train(record: record, run: run, resumeFrom: run.checkpointPositions(), events: events, decoder: decoder)
@@ -123,6 +132,7 @@ public enum Trainer {
         var position = TrainingPosition(epoch: 0, step: 0)
         var progress = EpochProgress()
         var wallSeconds = 0.0
+        var history: [EpochMetrics] = []
 
         if let candidates {
             run.removeStaleTemporaries()
@@ -134,6 +144,8 @@ public enum Trainer {
                     let meta = try Checkpoint.restore(run: run, position: p, model: &m, adam: &a, scheduler: &s)
                     (model, adam, scheduler) = (m, a, s)
                     position = p; progress = meta.progress; wallSeconds = meta.wallSeconds
+                    // A checkpoint from before checkpoints carried their metrics: trust the log up to it.
+                    history = meta.history ?? MetricsLog.read(run.metricsFile).filter { $0.epoch <= p.epoch }
                     restored = true
                     break
                 } catch {
@@ -142,7 +154,10 @@ public enum Trainer {
             }
             if restored {
                 events.log("resuming \(run.url.path) after epoch \(position.epoch)\(position.step > 0 ? ", step \(position.step)" : "")")
-                try MetricsLog.truncate(run.metricsFile, afterEpoch: position.epoch)
+                // The checkpoint's lines are the truth: a line lost to a kill after the checkpoint comes back, a
+                // line of an epoch after it goes. `latest` too may lag behind a kill.
+                try MetricsLog.write(history, to: run.metricsFile)
+                try AtomicFile.write(run.modelFile(position).lastPathComponent + "\n", to: run.latestFile)
             } else {
                 events.log("no usable checkpoint in \(run.url.path): starting from the beginning")
                 try? FileManager.default.removeItem(at: run.metricsFile)
@@ -152,7 +167,6 @@ public enum Trainer {
             + "\(testUtterances.count) test, \(stepsPerEpoch) steps per epoch"
         events.log("\(o.model.kind.rawValue)\(o.seedFaithful ? " (seed-faithful)" : ""): \(o.model.parameterCount) parameters; \(sizeNote)")
 
-        var history = MetricsLog.read(run.metricsFile)
         while position.epoch < o.epochs {
             let epoch = position.epoch + 1
             let loader = try BatchLoader(utterances: data.train.utterances, batchSize: o.batchSize, extractor: extractor,
@@ -167,7 +181,7 @@ public enum Trainer {
                     bar.finish()
                     let p = TrainingPosition(epoch: epoch - 1, step: index)
                     try Checkpoint.save(run: run, position: p, model: &model, features: features, adam: adam,
-                                        scheduler: scheduler, progress: progress, wallSeconds: wallSeconds)
+                                        scheduler: scheduler, progress: progress, wallSeconds: wallSeconds, history: history)
                     run.pruneStepCheckpoints(before: p)
                     events.log("stopped at epoch \(epoch), step \(index)/\(loader.count); checkpoint \(run.modelFile(p).lastPathComponent) written. Continue with: trellis train --resume \(run.url.path)")
                     return TrainingSummary(ending: .interrupted, position: p, metrics: history)
@@ -241,11 +255,11 @@ public enum Trainer {
                                  skippedBatches: progress.skipped, utterances: progress.utterances, wallSeconds: wallSeconds,
                                  skippedAudio: skippedAudio.isEmpty ? nil : skippedAudio)
             progress = EpochProgress()
-            try Checkpoint.save(run: run, position: position, model: &model, features: features, adam: adam,
-                                scheduler: scheduler, progress: progress, wallSeconds: wallSeconds)
-            run.pruneStepCheckpoints(before: position)
-            try MetricsLog.append(m, to: run.metricsFile)
             history.append(m)
+            try Checkpoint.save(run: run, position: position, model: &model, features: features, adam: adam,
+                                scheduler: scheduler, progress: progress, wallSeconds: wallSeconds, history: history)
+            run.pruneStepCheckpoints(before: position)
+            try MetricsLog.write(history, to: run.metricsFile)
             events.log(summaryLine(m, epochs: o.epochs))
             if let limit = o.maxMinutes, wallSeconds / 60 >= limit, position.epoch < o.epochs {
                 events.log(String(format: "time budget of %.1f min reached after epoch %d (%.1f min)", limit, epoch, wallSeconds / 60))

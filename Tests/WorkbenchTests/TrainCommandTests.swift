@@ -59,29 +59,67 @@ final class TrainCommandTests: XCTestCase {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: ckdir.path).filter { $0.contains(".tmp-") }
         XCTAssertEqual(leftovers, [])
 
-        // eval --json on the test subset (JSON keys the issue names).
+        // eval --json on the test subset (JSON keys the issue names), given the run folder: its newest checkpoint.
         let ck = ckdir.appendingPathComponent("epoch-010.safetensors").path
-        let e = try TrellisBinary.run(["eval", "--checkpoint", ck, "--data", data, "--subset", "test", "--json"])
+        let e = try TrellisBinary.run(["eval", "--checkpoint", run.path, "--data", data, "--subset", "test", "--json"])
         XCTAssertEqual(e.status, 0, e.stderr)
         let obj = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(obj["checkpoint"] as? String, ck)
         XCTAssertEqual(obj["utterances"] as? Int, 4)
         XCTAssertNotNil(obj["loss"] as? Double)
         for key in ["wer", "cer"] { XCTAssertNotNil((obj[key] as? [String: Any])?["rate"] as? Double, key) }
 
         // transcribe: one line per file; a missing file fails with its name.
         let flac = try FileManager.default.subpathsOfDirectory(atPath: data + "/test").first { $0.hasSuffix(".flac") }!
-        let t = try TrellisBinary.run(["transcribe", data + "/test/" + flac, "--checkpoint", ck])
+        let t = try TrellisBinary.run(["transcribe", data + "/test/" + flac, "--checkpoint", run.path + "@10"])
         XCTAssertEqual(t.status, 0, t.stderr)
         XCTAssertTrue(t.stdout.hasPrefix(data + "/test/" + flac + "\t"), t.stdout)
         let missing = try TrellisBinary.run(["transcribe", "/nonexistent.flac", "--checkpoint", ck])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("/nonexistent.flac"), missing.stderr)
 
+        // model load takes a file, RUN@N, RUN@latest and the run's `latest` pointer; a text file gets one sentence.
+        for reference in [ck, run.path + "@2", run.path + "@latest", run.path + "/latest"] {
+            let l = try TrellisBinary.run(["model", "load", reference])
+            XCTAssertEqual(l.status, 0, "\(reference): \(l.stderr)")
+            XCTAssertTrue(l.stdout.contains("model: bilstm"), l.stdout)
+        }
+        let text = try TrellisBinary.run(["model", "load", metrics.path])
+        XCTAssertNotEqual(text.status, 0)
+        XCTAssertTrue(text.stderr.contains("not a safetensors checkpoint: it is a text file"), text.stderr)
+        XCTAssertEqual(text.stderr.split(separator: "\n").count, 1, text.stderr)
+
         // The shell: a real model's output feeds the trellis commands, with the transcript from trans.txt.
-        let s = try TrellisBinary.run(["-c", "model load \(ck); probs from \(data)/test/\(flac); forward --json"])
+        let s = try TrellisBinary.run(["-c", "model load \(run.path)@latest; probs from \(data)/test/\(flac); forward --json"])
         XCTAssertEqual(s.status, 0, s.stderr)
         XCTAssertTrue(s.stdout.contains("text: \""), s.stdout)
         XCTAssertTrue(s.stdout.contains("\"log_likelihood\""), s.stdout)
+    }
+
+    /// Two processes on one run folder: the second is refused at once, told the first one's pid, and changes
+    /// nothing (issue 8 found both exiting 0 with metrics.jsonl holding epochs [1, 2, 2, 3, 3]).
+    func testASecondTrainOnARunInProgressIsRefusedAndToldWhoHoldsIt() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try synthCorpus(dir)
+        let run = dir.appendingPathComponent("run")
+        let p = Process()
+        p.executableURL = try TrellisBinary.url()
+        p.arguments = ["train", "--model", "dnn", "--data", data, "--out", run.path, "--epochs", "200"] + Self.tiny
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        let lock = run.appendingPathComponent("lock")
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, !((try? String(contentsOf: lock, encoding: .utf8)) ?? "").contains("\"pid\"") { usleep(20_000) }
+
+        let second = try TrellisBinary.run(["train", "--resume", run.path])
+        XCTAssertNotEqual(second.status, 0)
+        XCTAssertTrue(second.stderr.contains("is in use: trellis process \(p.processIdentifier) on "), second.stderr)
+        let again = try TrellisBinary.run(["train", "--data", data, "--out", run.path])
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(p.isRunning, "the first run goes on")
     }
 
     func testTrainWithoutDataOrAnUnknownModelFailsClearly() throws {

@@ -18,9 +18,9 @@ struct ModelGroup: ParsableCommand {
 struct ModelLoad: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Load a .safetensors checkpoint (Trellis's, or a state_dict saved from the notebook)."
+        abstract: "Load a checkpoint (Trellis's, or a state_dict saved from the notebook): a file, a run folder, RUN@N."
     )
-    @Argument(help: "The checkpoint file.", completion: .file())
+    @Argument(help: ArgumentHelp(checkpointHelp), completion: .file())
     var file: String
 
     @Flag(help: "Print one JSON object.")
@@ -30,6 +30,7 @@ struct ModelLoad: WorkbenchCommand {
         let loaded = try loadCheckpoint(file)
         session.model.loaded = loaded
         if json { return try printJSON(ModelReply(loaded)) }
+        if loaded.path != file { Console.out("checkpoint: \(loaded.path)") }
         Console.out("model: \(loaded.model.config.summary)")
         Console.out("features: \(loaded.features.summary)")
     }

@@ -195,9 +195,14 @@ struct DecoderOptions: ParsableArguments {
     }
 }
 
-func loadCheckpoint(_ path: String) throws -> LoadedModel {
-    do { return try Checkpoint.loadModel(path) } catch { throw WorkbenchError("\(error)") }
+/// Every command that takes a checkpoint loads it here: a file, a run folder (its newest checkpoint), RUN@N or
+/// RUN@latest (`CheckpointReference`).
+func loadCheckpoint(_ reference: String) throws -> LoadedModel {
+    do { return try Checkpoint.loadModel(reference) } catch { throw WorkbenchError("\(error)") }
 }
+
+/// The help of every checkpoint option and argument.
+let checkpointHelp = "A checkpoint: a .safetensors file (Trellis's or a notebook state_dict), a run folder (its newest checkpoint), RUN@N (epoch N) or RUN@latest."
 
 struct Eval: WorkbenchCommand {
     static let configuration = CommandConfiguration(
@@ -210,7 +215,7 @@ struct Eval: WorkbenchCommand {
             """
     )
 
-    @Option(help: "A .safetensors checkpoint (Trellis's or a notebook state_dict).", completion: .file())
+    @Option(help: ArgumentHelp(checkpointHelp), completion: .file())
     var checkpoint: String
     @Option(help: "LibriSpeech-layout folder.", completion: .directory)
     var data: String
@@ -259,7 +264,7 @@ struct Eval: WorkbenchCommand {
             try r.writeTrn(reference: URL(fileURLWithPath: trnFiles[0]), hypothesis: URL(fileURLWithPath: trnFiles[1]))
         }
         if json {
-            let fields = Reply(checkpoint: checkpoint, utterances: r.utterances, loss: r.loss, infeasible: r.infeasible,
+            let fields = Reply(checkpoint: loaded.path, utterances: r.utterances, loss: r.loss, infeasible: r.infeasible,
                                decoder: decoder.name, elapsedSeconds: r.seconds, trn: trnFiles)
             try printJSON(ReplyWithErrorRates(fields: fields, errorRates: ErrorRateReply(words: r.words, characters: r.characters)))
             return
@@ -281,7 +286,7 @@ struct Transcribe: WorkbenchCommand {
 
     @Argument(help: "Audio files (FLAC, WAV, ...).", completion: .file())
     var files: [String]
-    @Option(help: "A .safetensors checkpoint.", completion: .file())
+    @Option(help: ArgumentHelp(checkpointHelp), completion: .file())
     var checkpoint: String
     @OptionGroup var decoding: DecoderOptions
     @Flag(help: "One JSON object per file (JSON Lines).")
