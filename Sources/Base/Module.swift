@@ -5,3 +5,4 @@
 //
 // Files, one job each:
 //   SplitMix64.swift   the SplitMix64 generator (seeding, the documented random matrix).
+//   TextLines.swift    line splitting that accepts LF, CRLF and CR alike, for every text reader.

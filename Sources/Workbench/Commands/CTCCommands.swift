@@ -97,7 +97,7 @@ struct ProbsRandom: WorkbenchCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Scale of the logits: larger values give spikier frames.")
+    @Option(help: "Scale of the logits: larger values give spikier frames.", transform: finite)
     var peaky: Double = 1
 
     mutating func run(session: inout Session) throws {
@@ -126,7 +126,7 @@ struct ProbsSave: WorkbenchCommand {
     var log = false
 
     mutating func run(session: inout Session) throws {
-        let m = try session.ctc.requireMatrix()
+        let m = try session.ctc.requireAnyMatrix()
         let values = log ? m.values : m.probabilities
         if layout == .tk {
             try MatrixText.write(file, rows: m.frames, columns: m.classes, values: values)
@@ -227,7 +227,7 @@ struct Forward: WorkbenchCommand {
     var save: String?
 
     mutating func run(session: inout Session) throws {
-        let trellis = try session.ctc.trellis()
+        let trellis = try session.ctc.trellis(for: "forward", tables: 2)
         if let save {
             try MatrixText.write(save, rows: trellis.frames, columns: trellis.stateCount, values: trellis.alpha)
         }
@@ -248,7 +248,7 @@ struct Backward: WorkbenchCommand {
     var save: String?
 
     mutating func run(session: inout Session) throws {
-        let trellis = try session.ctc.trellis()
+        let trellis = try session.ctc.trellis(for: "backward", tables: 2)
         if let save {
             try MatrixText.write(save, rows: trellis.frames, columns: trellis.stateCount, values: trellis.beta)
         }
@@ -288,8 +288,9 @@ struct Align: WorkbenchCommand {
     var save: String?
 
     mutating func run(session: inout Session) throws {
-        let trellis = try session.ctc.trellis()
-        let soft = trellis.softAlignment()
+        let trellis = try session.ctc.trellis(for: "align", tables: 3)
+        let soft = trellis.softAlignment(shouldStop: { Interrupt.isRequested })
+        try Interrupt.check()
         let S = soft.states.count, T = soft.frames
         if let save { try MatrixText.write(save, rows: T, columns: S, values: soft.posteriors) }
         if json {
@@ -334,8 +335,9 @@ struct ViterbiCommand: WorkbenchCommand {
     var save: String?
 
     mutating func run(session: inout Session) throws {
-        let trellis = try session.ctc.trellis()
-        guard let path = trellis.viterbi() else {
+        let trellis = try session.ctc.trellis(for: "viterbi", tables: 3.5)
+        guard let path = trellis.viterbi(shouldStop: { Interrupt.isRequested }) else {
+            try Interrupt.check()
             if json {
                 Console.out(JSON.object([("log_likelihood", .number(trellis.logLikelihood)), ("path_log_probability", .null),
                                          ("segments", .array([])), ("explanation", .string(trellis.explanation))]).text)
@@ -411,19 +413,19 @@ struct Beam: WorkbenchCommand {
             """
     )
 
-    @Option(help: "Beam size.")
+    @Option(help: "Beam size (1 to \(BeamSearchOptions.maxBeamSize)).")
     var size: Int = 5
 
-    @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning).")
+    @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning).", transform: finite)
     var prune: Double = 1e-3
 
     @Option(help: "An ARPA model (.arpa or .arpa.gz) to load and use.", completion: .file())
     var lm: String?
 
-    @Option(help: "LM weight α.")
+    @Option(help: "LM weight α.", transform: finite)
     var alpha: Double = 0.1
 
-    @Option(help: "Length bonus β.")
+    @Option(help: "Length bonus β.", transform: finite)
     var beta: Double = 0.1
 
     @Flag(help: "Ignore the session's language model.")
@@ -448,7 +450,9 @@ struct Beam: WorkbenchCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         let result: BeamSearchResult
         do {
-            result = try PrefixBeamSearch.decode(m, options: options, languageModel: model)
+            result = try PrefixBeamSearch.decode(m, options: options, languageModel: model, shouldStop: { Interrupt.isRequested })
+        } catch CTCError.stopped {
+            throw Interrupted()
         } catch {
             throw WorkbenchError("\(error)")
         }

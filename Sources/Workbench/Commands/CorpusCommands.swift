@@ -1,6 +1,7 @@
 // Corpus commands: `corpus open DIR` (LibriSpeech layout, indexed), `corpus stats` (hours, speakers, lengths,
 // skipped items with reasons) and `corpus synth` (the offline espeak-ng + flite corpus generator).
 import ArgumentParser
+import Audio
 import Corpus
 import Foundation
 
@@ -59,7 +60,12 @@ struct CorpusOpen: WorkbenchCommand {
 struct CorpusStats: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Hours, utterances, speakers, duration and label-length histograms, and skipped items with reasons."
+        abstract: "Hours, utterances, speakers, duration and label-length histograms, and skipped items with reasons.",
+        discussion: """
+            Skipped items include duplicate utterance ids and transcript lines that are not UTF-8. Utterances whose \
+            transcript needs more model frames than their audio gives (16 kHz, hop 200, stride 2, as the notebook) \
+            are listed as labels too long. --decode decodes every file to find corrupt audio the headers hide.
+            """
     )
 
     @Argument(help: "A corpus to open first (default: the one opened with `corpus open`).", completion: .directory)
@@ -68,12 +74,24 @@ struct CorpusStats: WorkbenchCommand {
     @Option(help: "Only this subset.")
     var subset: String?
 
+    @Flag(help: "Also decode every audio file (slow) and report those that fail: the index reads only headers.")
+    var decode = false
+
     @Flag(help: "Print one JSON object (keys: utterances, speakers, hours, skipped, subsets).")
     var json = false
 
     mutating func run(session: inout Session) throws {
         if let dir { session.audio.corpus = try openCorpus(dir, useIndex: true) }
         let c = try session.audio.requireCorpus()
+        var undecodable: [String: [(path: String, reason: String)]] = [:]     // subset → files
+        if decode {
+            for s in c.subsets where subset == nil || s.name == subset {
+                for u in s.utterances {
+                    try Interrupt.check()
+                    do { _ = try AudioFile.load(u.audioPath) } catch { undecodable[s.name, default: []].append((u.audioPath, "\(error)")) }
+                }
+            }
+        }
         var subsets = c.subsets
         if let subset {
             guard let s = subsets.first(where: { $0.name == subset }) else {
@@ -91,7 +109,7 @@ struct CorpusStats: WorkbenchCommand {
                 ("root", .string(c.root)), ("utterances", .int(utterances)), ("speakers", .int(speakers)), ("hours", .number(hours)),
                 ("skipped", .object([("total", .int(reasons.values.reduce(0, +))),
                                      ("reasons", .object(reasons.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))])),
-                ("subsets", .array(stats.map(subsetJSON))),
+                ("subsets", .array(stats.map { subsetJSON($0, undecodable: undecodable[$0.name]) })),
             ]).text)
             return
         }
@@ -103,6 +121,15 @@ struct CorpusStats: WorkbenchCommand {
                                s.meanLabelLength, s.maxLabelLength))
             Console.out("  duration (s)   " + histogramText(s.durationHistogram, unit: ""))
             Console.out("  label (chars)  " + histogramText(s.labelLengthHistogram, unit: ""))
+            if !s.tooLong.isEmpty {
+                let e = s.tooLong[0]
+                Console.out("  labels longer than the frames allow (CTC cannot align them; \(budgetText)): \(s.tooLong.count), "
+                            + "e.g. \(e.id) needs \(e.needed) frames, has \(e.available)")
+            }
+            if decode {
+                let bad = undecodable[s.name] ?? []
+                Console.out("  undecodable audio: " + (bad.first.map { "\(bad.count), e.g. \($0.reason)" } ?? "none (every file decoded)"))
+            }
             if s.skipped.isEmpty {
                 Console.out("  skipped: none")
             } else {
@@ -121,8 +148,16 @@ struct CorpusStats: WorkbenchCommand {
         }.joined(separator: " ")
     }
 
-    func subsetJSON(_ s: SubsetStats) -> JSON {
+    private var budgetText: String {
+        let b = FrameBudget.notebook
+        return "\(b.sampleRate / 1000) kHz, hop \(b.hop), stride \(b.stride)"
+    }
+
+    func subsetJSON(_ s: SubsetStats, undecodable: [(path: String, reason: String)]?) -> JSON {
         .object([
+            ("labels_too_long", .array(s.tooLong.map { .object([("id", .string($0.id)), ("needed_frames", .int($0.needed)),
+                                                               ("available_frames", .int($0.available))]) })),
+            ("undecodable", undecodable.map { list in .array(list.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) }) } ?? .null),
             ("name", .string(s.name)), ("utterances", .int(s.utterances)), ("speakers", .int(s.speakers)), ("hours", .number(s.hours)),
             ("seconds", .object([("mean", .number(s.meanSeconds)), ("min", .number(s.minSeconds)), ("max", .number(s.maxSeconds))])),
             ("label_length", .object([("mean", .number(s.meanLabelLength)), ("max", .int(s.maxLabelLength))])),
@@ -168,13 +203,13 @@ struct CorpusSynth: WorkbenchCommand {
     var minWords: Int = 3
     @Option(name: .customLong("max-words"), help: "Longest sentence in words.")
     var maxWords: Int = 20
-    @Option(name: .customLong("max-seconds"), help: "Longest utterance in seconds (longer ones get another sentence).")
+    @Option(name: .customLong("max-seconds"), help: "Longest utterance in seconds (longer ones get another sentence).", transform: finite)
     var maxSeconds: Double = 12
     @Option(help: "Per-utterance tempo range LO:HI, e.g. 0.9:1.1 (default off).")
     var tempo: String?
     @Option(help: "Additive white noise SNR range in dB LO:HI, e.g. 15:35 (default off).")
     var noise: String?
-    @Option(name: .customLong("noise-fraction"), help: "Fraction of utterances that get noise.")
+    @Option(name: .customLong("noise-fraction"), help: "Fraction of utterances that get noise.", transform: finite)
     var noiseFraction: Double = 0.5
     @Option(help: "Parallel synthesis jobs.")
     var jobs: Int = 2
