@@ -1,5 +1,8 @@
 // Audio files through libsndfile: read any format it decodes (FLAC, WAV, AIFF, OGG, ...) or headerless raw PCM,
 // mix down to mono, resample to a target rate; write 16-bit FLAC or WAV. Errors name the file and the reason.
+// A header is not trusted to size memory (audio is decoded in blocks, so a FLAC header claiming 2^36 samples costs
+// nothing), and a file holding less audio than its header promises is an error, not a shorter recording: libsndfile
+// shortens a cut WAV to what is there, so the WAV's own data-chunk size is compared too (`WAVHeader`).
 import Base
 import CSndFile
 
@@ -45,6 +48,9 @@ public enum AudioFile {
             throw AudioError.cannotOpen(path: path, reason: openFailureReason(path))
         }
         sf_close(file)
+        if let promised = WAVHeader.promisedFrames(path), promised > Int(sfinfo.frames) {
+            throw AudioError.truncated(path: path, expectedFrames: promised, readFrames: Int(sfinfo.frames))
+        }
         return AudioFileInfo(frames: Int(sfinfo.frames), sampleRate: Int(sfinfo.samplerate), channels: Int(sfinfo.channels))
     }
 
@@ -74,7 +80,7 @@ public enum AudioFile {
             throw AudioError.cannotOpen(path: path, reason: openFailureReason(path))
         }
         defer { sf_close(file) }
-        let wave = try decode(file, info: sfinfo, path: path)
+        let wave = try decode(file, info: sfinfo, path: path, raw: true)
         return try resampled(wave, to: targetRate, quality: quality)
     }
 
@@ -108,23 +114,34 @@ public enum AudioFile {
 
     // MARK: - internals
 
-    private static func decode(_ file: OpaquePointer, info: SF_INFO, path: String) throws -> Waveform {
+    private static func decode(_ file: OpaquePointer, info: SF_INFO, path: String, raw: Bool = false) throws -> Waveform {
         let frames = Int(info.frames), channels = Int(info.channels)
         guard channels > 0, info.samplerate > 0 else {
             throw AudioError.cannotOpen(path: path, reason: "the header gives \(channels) channels at \(info.samplerate) Hz")
         }
         guard frames > 0 else { throw AudioError.empty(path: path) }
-        var interleaved = [Float](repeating: 0, count: frames * channels)
-        let read = interleaved.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, sf_count_t(frames)) }
-        let err = sf_error(file)
-        if err != 0 && read == 0 { throw AudioError.readFailed(path: path, reason: String(cString: sf_strerror(file))) }
-        guard Int(read) == frames else { throw AudioError.truncated(path: path, expectedFrames: frames, readFrames: Int(read)) }
+        // Blocks of at most 2^16 frames: memory follows what decodes, whatever the header claims.
+        let block = min(frames, 1 << 16)
+        var interleaved: [Float] = []
+        interleaved.reserveCapacity(min(frames, 1 << 22) * channels)
+        var chunk = [Float](repeating: 0, count: block * channels)
+        var read = 0
+        while read < frames {
+            let want = min(block, frames - read)
+            let got = Int(chunk.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, sf_count_t(want)) })
+            if got <= 0 { break }
+            interleaved.append(contentsOf: chunk[0..<(got * channels)])
+            read += got
+        }
+        if sf_error(file) != 0 && read == 0 { throw AudioError.readFailed(path: path, reason: String(cString: sf_strerror(file))) }
+        let promised = max(frames, raw ? 0 : WAVHeader.promisedFrames(path) ?? 0)
+        guard read == promised else { throw AudioError.truncated(path: path, expectedFrames: promised, readFrames: read) }
         if channels == 1 { return Waveform(samples: interleaved, sampleRate: Int(info.samplerate)) }
-        var mono = [Float](repeating: 0, count: frames)
+        var mono = [Float](repeating: 0, count: read)
         let scale = 1 / Float(channels)
         interleaved.withUnsafeBufferPointer { src in
             mono.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<frames {
+                for i in 0..<read {
                     var s: Float = 0
                     for c in 0..<channels { s += src[i * channels + c] }
                     dst[i] = s * scale

@@ -18,3 +18,4 @@
 //                             snake_case, null for absent optionals and non-finite numbers, Float in its own
 //                             shortest form.
 //   ProgressBar.swift         the self-rewriting progress line with an ETA, on standard error and only on a terminal.
+//   TextLines.swift           line splitting that accepts LF, CRLF and CR alike, for every text reader.

@@ -44,12 +44,15 @@ extension CTCTrellis {
     /// Per-frame normalised state posteriors. `notebookQuirk` reproduces Cell 15 exactly, whose beta also
     /// includes frame t's emission for t < T−1, so each posterior there is additionally weighted by
     /// the state's own emission probability before normalising (not a true posterior).
-    public func softAlignment(notebookQuirk: Bool = false) -> SoftAlignment {
+    /// `shouldStop` is polled once per frame; when it returns true the rest stays 0 and the caller, who asked to
+    /// stop, discards the result.
+    public func softAlignment(notebookQuirk: Bool = false, shouldStop: (() -> Bool)? = nil) -> SoftAlignment {
         let S = states.count, T = frames
         var post = [Double](repeating: 0, count: T * S)
         if logLikelihood > -.infinity {
             var row = [Double](repeating: 0, count: S)
             for t in 0..<T {
+                if let shouldStop, shouldStop() { break }
                 for s in 0..<S {
                     var v = alpha[t * S + s] + beta[t * S + s]
                     if notebookQuirk && t < T - 1 { v += logProbs[t, states[s]] }
@@ -65,7 +68,8 @@ extension CTCTrellis {
     /// Viterbi best path through the trellis; nil when no alignment has non-zero probability.
     /// Ties prefer staying in the state, then the step from s−1, then the skip from s−2; at the end the
     /// final blank is preferred over the last label.
-    public func viterbi() -> ForcedAlignment? {
+    /// `shouldStop` is polled once per frame; when it returns true the result is nil.
+    public func viterbi(shouldStop: (() -> Bool)? = nil) -> ForcedAlignment? {
         let S = states.count, T = frames
         guard T > 0, logLikelihood > -.infinity else { return nil }
         var score = [Double](repeating: -.infinity, count: S)
@@ -74,6 +78,7 @@ extension CTCTrellis {
         score[0] = logProbs[0, states[0]]
         if S > 1 { score[1] = logProbs[0, states[1]] }
         for t in 1..<T {
+            if let shouldStop, shouldStop() { return nil }
             for s in 0..<S {
                 var best = score[s], from = s
                 if s >= 1 && score[s - 1] > best { best = score[s - 1]; from = s - 1 }
@@ -92,7 +97,8 @@ extension CTCTrellis {
             path[t] = s
             if t > 0 { s = Int(back[t * S + s]) }
         }
-        let soft = softAlignment()
+        let soft = softAlignment(shouldStop: shouldStop)
+        if let shouldStop, shouldStop() { return nil }
         var symbols: [AlignedSymbol] = []
         var t = 0
         while t < T {

@@ -7,6 +7,8 @@ public enum CTCError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidValue(String)
     case invalidLabel(String)
     case invalidArgument(String)
+    /// The caller's `shouldStop` asked to stop (Ctrl-C in the shell); nothing was computed to the end.
+    case stopped
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum CTCError: Error, Equatable, CustomStringConvertible, Sendable {
         case .invalidValue(let m): return "invalid value: \(m)"
         case .invalidLabel(let m): return "invalid label: \(m)"
         case .invalidArgument(let m): return "invalid argument: \(m)"
+        case .stopped: return "stopped before the end (interrupted)"
         }
     }
 }

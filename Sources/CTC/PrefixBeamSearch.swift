@@ -43,6 +43,10 @@ public struct BeamSearchOptions: Sendable, Equatable {
     }
 
     /// `beam_search_decoder`'s values: beam 5, prune 1e-3, alpha 0.1, beta 0.1.
+    /// The largest beam accepted. The notebook uses 5–100; each frame costs beam × classes extensions and as many
+    /// language-model lookups, so a beam of 10^6 ran for minutes in 770 MB before this bound.
+    public static let maxBeamSize = 1024
+
     public static let notebookEvaluation = BeamSearchOptions(beamSize: 5, prune: 1e-3, alpha: 0.1, beta: 0.1)
 }
 
@@ -89,15 +93,26 @@ func notebookLSE(_ a: Double, _ b: Double, _ c: Double) -> Double {
 /// and logs them itself: pass `LogProbabilities(probabilities:)`).
 public enum PrefixBeamSearch {
     public static func decode(_ m: LogProbabilities, options: BeamSearchOptions = BeamSearchOptions(),
-                              languageModel: (any LanguageModel)? = nil) throws(CTCError) -> BeamSearchResult {
-        guard options.beamSize >= 1 else { throw .invalidArgument("beam size must be at least 1, got \(options.beamSize)") }
+                              languageModel: (any LanguageModel)? = nil,
+                              shouldStop: (() -> Bool)? = nil) throws(CTCError) -> BeamSearchResult {
+        guard options.beamSize >= 1, options.beamSize <= BeamSearchOptions.maxBeamSize else {
+            throw .invalidArgument("beam size must be between 1 and \(BeamSearchOptions.maxBeamSize), got \(options.beamSize)")
+        }
+        guard options.alpha.isFinite, options.beta.isFinite else {
+            throw .invalidArgument("the LM weight α and the length bonus β must be finite numbers, got α = \(options.alpha), β = \(options.beta)")
+        }
         guard options.prune >= 0, options.prune <= 1 else { throw .invalidArgument("prune must be a probability in [0, 1], got \(options.prune)") }
         guard options.blank >= 0, options.blank < m.classes else { throw .invalidArgument("blank \(options.blank) is outside 0..<\(m.classes)") }
         var search = Search(classes: m.classes, options: options, lm: languageModel)
         search.reserve(frames: m.frames)
-        m.values.withUnsafeBufferPointer { lp in
-            for t in 0..<m.frames { search.step(lp.baseAddress! + t * m.classes) }
+        let finished = m.values.withUnsafeBufferPointer { lp in
+            for t in 0..<m.frames {
+                if let shouldStop, shouldStop() { return false }
+                search.step(lp.baseAddress! + t * m.classes)
+            }
+            return true
         }
+        guard finished else { throw .stopped }
         return search.result()
     }
 }

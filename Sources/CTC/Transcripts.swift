@@ -19,6 +19,7 @@
 // sclite's markup is not interpreted, so it is refused rather than scored differently: `(word)` (optionally
 // deletable), `{a / b}` (alternatives) and the null word `@`. Where sclite silently drops a trn line without an
 // id, Trellis stops and names the line.
+import Base
 import Foundation
 
 public enum TranscriptFormat: String, CaseIterable, Sendable, Codable {
@@ -127,15 +128,8 @@ public struct TranscriptFile: Sendable, Equatable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The lines of `contents`; the last line's end is optional. "\r\n" is one Swift Character, hence the list.
-    static func lines(_ contents: String) -> [Substring] {
-        var text = Substring(contents)
-        if let last = text.last, isLineEnd(last) { text.removeLast() }
-        if text.isEmpty { return [] }
-        return text.split(omittingEmptySubsequences: false, whereSeparator: isLineEnd)
-    }
-
-    private static func isLineEnd(_ c: Character) -> Bool { c == "\n" || c == "\r\n" || c == "\r" }
+    /// The lines of `contents` (LF, CRLF or CR); the last line's end is optional.
+    static func lines(_ contents: String) -> [Substring] { TextLines.split(contents) }
 
     /// A reason a line cannot be read; becomes `TranscriptError.badLine`.
     struct LineProblem: Error { var reason: String }

@@ -71,12 +71,13 @@ func validateLabels<S: Sequence>(_ labels: S, classes: Int, blank: Int) throws(C
 @usableFromInline
 func logForward(_ lp: UnsafePointer<Double>, frames T: Int, stride: Int,
                 _ ext: UnsafePointer<Int>, _ skip: UnsafePointer<Bool>, states S: Int,
-                alpha: UnsafeMutablePointer<Double>) -> Double {
+                alpha: UnsafeMutablePointer<Double>, shouldStop: (() -> Bool)? = nil) -> Double {
     guard T > 0 else { return S == 1 ? 0 : -.infinity }
     for s in 0..<S { alpha[s] = -.infinity }
     alpha[0] = lp[ext[0]]
     if S > 1 { alpha[1] = lp[ext[1]] }
     for t in 1..<T {
+        if let shouldStop, shouldStop() { return -.infinity }
         let prev = alpha + (t - 1) * S, cur = alpha + t * S, row = lp + t * stride
         for s in 0..<S {
             let a = prev[s]
@@ -93,7 +94,7 @@ func logForward(_ lp: UnsafePointer<Double>, frames T: Int, stride: Int,
 @usableFromInline
 func logBackward(_ lp: UnsafePointer<Double>, frames T: Int, stride: Int,
                  _ ext: UnsafePointer<Int>, _ skip: UnsafePointer<Bool>, states S: Int,
-                 beta: UnsafeMutablePointer<Double>) -> Double {
+                 beta: UnsafeMutablePointer<Double>, shouldStop: (() -> Bool)? = nil) -> Double {
     guard T > 0 else { return S == 1 ? 0 : -.infinity }
     let lastRow = beta + (T - 1) * S
     for s in 0..<S { lastRow[s] = -.infinity }
@@ -101,6 +102,7 @@ func logBackward(_ lp: UnsafePointer<Double>, frames T: Int, stride: Int,
     if S > 1 { lastRow[S - 2] = 0 }
     var t = T - 2
     while t >= 0 {
+        if let shouldStop, shouldStop() { return -.infinity }
         let next = beta + (t + 1) * S, cur = beta + t * S, row = lp + (t + 1) * stride
         for s in 0..<S {
             let a = next[s] + row[ext[s]]
@@ -137,8 +139,10 @@ public struct CTCTrellis: Sendable {
 
     public var stateCount: Int { states.count }
 
-    /// Builds both tables. Throws only for malformed input (labels outside 0..<K, a blank in the labels).
-    public init(_ logProbs: LogProbabilities, labels: [Int], blank: Int = Tokenizer.blank) throws(CTCError) {
+    /// Builds both tables. Throws for malformed input (labels outside 0..<K, a blank in the labels), and
+    /// `.stopped` when `shouldStop` (polled once per frame, so Ctrl-C stops a T = 30,000 trellis) returns true.
+    public init(_ logProbs: LogProbabilities, labels: [Int], blank: Int = Tokenizer.blank,
+                shouldStop: (() -> Bool)? = nil) throws(CTCError) {
         try validateLabels(labels, classes: logProbs.classes, blank: blank)
         self.logProbs = logProbs
         frames = logProbs.frames
@@ -158,17 +162,20 @@ public struct CTCTrellis: Sendable {
                 ext.canSkip.withUnsafeBufferPointer { k in
                     a.withUnsafeMutableBufferPointer { ap in
                         if let base = lp.baseAddress, let out = ap.baseAddress {
-                            fwd = logForward(base, frames: T, stride: K, e.baseAddress!, k.baseAddress!, states: S, alpha: out)
+                            fwd = logForward(base, frames: T, stride: K, e.baseAddress!, k.baseAddress!, states: S, alpha: out,
+                                             shouldStop: shouldStop)
                         } else { fwd = S == 1 ? 0 : -.infinity }
                     }
                     b.withUnsafeMutableBufferPointer { bp in
                         if let base = lp.baseAddress, let out = bp.baseAddress {
-                            bwd = logBackward(base, frames: T, stride: K, e.baseAddress!, k.baseAddress!, states: S, beta: out)
+                            bwd = logBackward(base, frames: T, stride: K, e.baseAddress!, k.baseAddress!, states: S, beta: out,
+                                              shouldStop: shouldStop)
                         } else { bwd = S == 1 ? 0 : -.infinity }
                     }
                 }
             }
         }
+        if let shouldStop, shouldStop() { throw .stopped }
         alpha = a
         beta = b
         logLikelihood = fwd

@@ -75,9 +75,12 @@ public struct FeaturePipeline: Sendable {
 public enum BatchPlan {
     public static func make(_ utterances: [Utterance], batchSize: Int, shuffle: Bool, seed: UInt64, epoch: Int) -> [[Int]] {
         precondition(batchSize > 0, "batch size must be positive")
+        // Durations compared exactly as frames_a · rate_b vs frames_b · rate_a, in 128 bits so no header can overflow it.
+        func product(_ a: Utterance, _ b: Utterance) -> (high: Int, low: UInt) { a.frames.multipliedFullWidth(by: b.sampleRate) }
         let order = utterances.indices.sorted {
-            utterances[$0].frames * utterances[$1].sampleRate != utterances[$1].frames * utterances[$0].sampleRate
-                ? utterances[$0].duration < utterances[$1].duration : utterances[$0].id < utterances[$1].id
+            let a = utterances[$0], b = utterances[$1]
+            let ab = product(a, b), ba = product(b, a)
+            return ab != ba ? ab < ba : a.id < b.id
         }
         var batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min($0 + batchSize, order.count)]) }
         if shuffle {

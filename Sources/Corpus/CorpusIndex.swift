@@ -3,6 +3,8 @@
 // walks the tree and reads every transcript (cheap), but re-reads an audio header only when the file's mtime or
 // size changed. Stored as tab-separated text: `.trellis-index.tsv` in the corpus root when writable, else under
 // $XDG_CACHE_HOME (or ~/.cache)/trellis/.
+// The index is input like any other file (it may be edited, damaged or copied from elsewhere): an entry is used only
+// when its facts are plausible (`Entry.isPlausible`); otherwise the file's header is read again.
 import Base
 import Foundation
 
@@ -12,6 +14,16 @@ public struct AudioHeaderCache: Sendable {
         public var size: Int64
         public var frames: Int
         public var sampleRate: Int
+
+        /// Rates libsndfile can hold and durations a corpus file can have (a day at most): enough to catch a damaged
+        /// or hostile entry (9e18 frames made `corpus stats` report 156 billion hours and batching overflow).
+        public static let sampleRates = 1...1_000_000
+        public static let maxSeconds = 24 * 3600
+
+        public var isPlausible: Bool {
+            Self.sampleRates.contains(sampleRate) && frames >= 0 && frames <= sampleRate * Self.maxSeconds
+                && mtime >= 0 && size >= 0
+        }
     }
 
     static let magic = "trellis-audio-index\t1"
@@ -27,7 +39,7 @@ public struct AudioHeaderCache: Sendable {
     public static func load(_ path: String) -> AudioHeaderCache {
         var cache = AudioHeaderCache()
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return cache }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
+        var lines = TextLines.split(text).filter { !$0.isEmpty }[...]
         guard lines.first.map(String.init) == magic else { return cache }
         lines = lines.dropFirst()
         for line in lines {
@@ -43,7 +55,7 @@ public struct AudioHeaderCache: Sendable {
         guard let stamp = FS.stamp(path) else {
             throw CorpusError.unreadable(path: path, reason: "cannot stat the file")
         }
-        if let e = entries[key], e.mtime == stamp.mtime, e.size == stamp.size {
+        if let e = entries[key], e.mtime == stamp.mtime, e.size == stamp.size, e.isPlausible {
             hits += 1
             return e
         }

@@ -1,7 +1,10 @@
 // The LibriSpeech layout as torchaudio's LIBRISPEECH sees it: ROOT/SUBSET/SPEAKER/CHAPTER/ holding
 // SPEAKER-CHAPTER-UTT.flac files and SPEAKER-CHAPTER.trans.txt with one "SPEAKER-CHAPTER-UTT TRANSCRIPT" line each.
 // `SpeechCorpus.open` accepts ROOT (subsets below it), ROOT/LibriSpeech (torchaudio's download folder), or a single
-// SUBSET directory. Everything that cannot be trained on is listed in `skipped` with its reason and location.
+// SUBSET directory. Everything that cannot be trained on is listed in `skipped` with its reason and location:
+// transcripts are read line by line (LF or CRLF), a line that is not UTF-8 is skipped on its own, and an utterance id
+// given twice (two transcript lines, or a .flac and a .wav) is used once.
+import Base
 import Foundation
 
 public struct CorpusSubset: Sendable {
@@ -101,32 +104,54 @@ public struct SpeechCorpus: Sendable {
         let files = FS.list(dir) ?? []
         var audio: [String: String] = [:]          // utterance id → file name
         for f in files where !f.isDirectory {
-            if let ext = audioExtensions.first(where: { f.name.hasSuffix($0) }) {
-                audio[String(f.name.dropLast(ext.count))] = f.name
+            guard let ext = audioExtensions.first(where: { f.name.hasSuffix($0) }) else { continue }
+            let id = String(f.name.dropLast(ext.count))
+            if let kept = audio[id] {
+                // Two recordings of one id (1-0-0.flac and 1-0-0.wav) would train it twice: keep the first by name.
+                skipped.append(SkippedItem(reason: .duplicateID, location: dir + "/" + f.name,
+                                           detail: "\(id): \(kept) already holds this utterance"))
+                continue
             }
+            audio[id] = f.name
         }
         let transName = "\(speaker)-\(chapter).trans.txt"
         let transPath = dir + "/" + transName
         var lines: [(id: String, text: String, line: Int)] = []
-        if let content = try? String(contentsOfFile: transPath, encoding: .utf8) {
-            for (i, raw) in content.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-                if line.isEmpty { continue }
-                let parts = line.split(separator: " ", maxSplits: 1)
-                let id = String(parts[0])
-                guard id.hasPrefix("\(speaker)-\(chapter)-") else {
-                    skipped.append(SkippedItem(reason: .malformedTranscriptLine, location: "\(transPath):\(i + 1)",
-                                               detail: "id '\(id)' does not start with \(speaker)-\(chapter)-"))
-                    continue
-                }
-                lines.append((id, parts.count > 1 ? String(parts[1]) : "", i + 1))
-            }
-        } else if !audio.isEmpty {
+        let content: [TranscriptText.Line]
+        switch TranscriptText.read(transPath) {
+        case .lines(let l):
+            content = l
+        case let outcome:
+            let why = if case .unreadable(let reason) = outcome { "\(transName) cannot be read: \(reason)" }
+                      else { "no \(transName) in the chapter folder" }
             for (id, file) in audio.sorted(by: { $0.key < $1.key }) {
-                skipped.append(SkippedItem(reason: .audioWithoutTranscript, location: dir + "/" + file,
-                                           detail: "\(id): no \(transName) in the chapter folder"))
+                skipped.append(SkippedItem(reason: .audioWithoutTranscript, location: dir + "/" + file, detail: "\(id): \(why)"))
             }
             return
+        }
+        var firstLine: [String: Int] = [:]
+        for (i, entry) in content.enumerated() {
+            guard case .text(let raw) = entry else {
+                skipped.append(SkippedItem(reason: .notUTF8, location: "\(transPath):\(i + 1)",
+                                           detail: "the line is not UTF-8 text (saved in another encoding, e.g. Latin-1?)"))
+                continue
+            }
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty { continue }
+            let parts = line.split(separator: " ", maxSplits: 1)
+            let id = String(parts[0])
+            guard id.hasPrefix("\(speaker)-\(chapter)-") else {
+                skipped.append(SkippedItem(reason: .malformedTranscriptLine, location: "\(transPath):\(i + 1)",
+                                           detail: "id '\(id)' does not start with \(speaker)-\(chapter)-"))
+                continue
+            }
+            if let first = firstLine[id] {
+                skipped.append(SkippedItem(reason: .duplicateID, location: "\(transPath):\(i + 1)",
+                                           detail: "\(id): already on line \(first); only that line is used"))
+                continue
+            }
+            firstLine[id] = i + 1
+            lines.append((id, parts.count > 1 ? String(parts[1]) : "", i + 1))
         }
         var transcribed = Set<String>()
         for (id, text, lineNo) in lines {
@@ -167,5 +192,23 @@ public struct SpeechCorpus: Sendable {
             skipped.append(SkippedItem(reason: .audioWithoutTranscript, location: dir + "/" + file,
                                        detail: "\(id): no line for it in \(transName)"))
         }
+    }
+}
+
+/// A transcript file as lines, each decoded on its own so one bad byte costs one line, not the chapter.
+enum TranscriptText {
+    enum Line: Equatable { case text(String), notUTF8 }
+    enum Outcome: Equatable { case missing, unreadable(String), lines([Line]) }
+
+    static func read(_ path: String) -> Outcome {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if !FS.exists(path) { return .missing }
+            return .unreadable(FS.isDirectory(path) ? "it is a directory" : "permission denied")
+        }
+        if let text = String(data: data, encoding: .utf8) { return .lines(TextLines.split(text).map { .text(String($0)) }) }
+        // Decoding with repair marks each invalid byte with U+FFFD; the file was not valid UTF-8, so every line
+        // holding one is reported (a real U+FFFD in such a file is no loss: it is outside the alphabet anyway).
+        let repaired = String(decoding: data, as: UTF8.self)
+        return .lines(TextLines.split(repaired).map { $0.contains("\u{FFFD}") ? .notUTF8 : .text(String($0)) })
     }
 }

@@ -31,6 +31,8 @@ public enum SkipReason: String, Sendable, Codable, CaseIterable {
     case outsideAlphabet = "characters outside the alphabet"
     case emptyTranscript = "empty transcript"
     case malformedTranscriptLine = "malformed transcript line"
+    case notUTF8 = "transcript line not UTF-8"
+    case duplicateID = "duplicate utterance id"
     case unreadableAudio = "unreadable audio"
     case emptyAudio = "empty audio"
 }

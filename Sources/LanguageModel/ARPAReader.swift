@@ -2,6 +2,9 @@
 // `ARPAModel`. Text before `\data\` is ignored (Sphinx writes a banner there; KenLM would refuse it);
 // everything after it is checked as strictly as KenLM does:
 // the count header, each section's header, field counts, numbers, words, and counts per section.
+// The header's counts are hints, not promises: memory is reserved for at most as many n-grams as the file's bytes
+// can hold (a header may claim 10^12), tables grow with what is actually read, and each section's count is checked
+// against its body when the section ends.
 
 extension ARPAModel {
     /// Reads an ARPA file (gzip-compressed or plain).
@@ -32,6 +35,7 @@ private struct ARPAReader {
         guard var lines = LineReader(path: path) else {
             throw fail(.cannotOpen, 0, "cannot open the file (missing or unreadable)")
         }
+        let bodyBytes = lines.bodyBytesBound
         var phase = Phase.preamble
         var counts: [Int] = []
         var order = 0
@@ -81,11 +85,13 @@ private struct ARPAReader {
                         throw fail(.unsupportedOrder, number,
                                    "order \(order) is above the supported maximum \(LMState.capacity + 1)")
                     }
-                    vocabulary = Vocabulary(expected: counts[0] + 3)
-                    unigramProb.reserveCapacity(counts[0] + 3)
-                    unigramBackoff.reserveCapacity(counts[0] + 3)
+                    let unigrams = reservable(counts[0], order: 1, bodyBytes: bodyBytes) + 3
+                    vocabulary = Vocabulary(expected: unigrams)
+                    unigramProb.reserveCapacity(unigrams)
+                    unigramBackoff.reserveCapacity(unigrams)
                     for n in stride(from: 2, through: order, by: 1) {
-                        tables.append(NGramTable(order: n, expected: counts[n - 1], hasBackoff: n < order))
+                        tables.append(NGramTable(order: n, expected: reservable(counts[n - 1], order: n, bodyBytes: bodyBytes),
+                                                 hasBackoff: n < order))
                     }
                     phase = .section(1)
                     seen = 0
@@ -129,11 +135,20 @@ private struct ARPAReader {
                     guard let prob = parseNumber(probField) else {
                         throw fail(.badNumber, number, "the probability \"\(text(probField))\" is not a number")
                     }
+                    // A log10 probability is at most 0 (p ≤ 1); -inf (p = 0) is allowed, +inf and positive values are
+                    // not (KenLM refuses positive ones too, the IRSTLM bug).
+                    guard prob <= 0 else {
+                        throw fail(.badNumber, number,
+                                   "the log10 probability \(text(probField)) is above 0, so p > 1: a probability is at most 1 (log10 ≤ 0)")
+                    }
                     var backoff = 0.0
                     if hasBackoff {
                         let b = UnsafeBufferPointer(rebasing: line[fields[n + 1]])
                         guard let value = parseNumber(b) else {
                             throw fail(.badNumber, number, "the back-off weight \"\(text(b))\" is not a number")
+                        }
+                        guard value.isFinite else {
+                            throw fail(.badNumber, number, "the back-off weight \(text(b)) is not a finite number")
                         }
                         backoff = value
                     }
@@ -176,7 +191,7 @@ private struct ARPAReader {
                 }
             }) {}
         } catch let error as LineReaderError {
-            throw fail(.cannotOpen, lines.lineNumber, "read error: \(error.message) (truncated or corrupt .gz?)")
+            throw fail(.cannotOpen, lines.lineNumber, error.message)
         }
 
         switch phase {
@@ -225,6 +240,13 @@ private func insertMissingSuffixes(_ tables: inout [NGramTable]) {
             e += 1
         }
     }
+}
+
+/// How many n-grams of order `n` to reserve room for: the header's `count`, but never more than the file's body can
+/// hold (each n-gram line has n + 1 fields of at least one byte plus separators: 2(n + 1) bytes) nor 2^24, so a
+/// hostile header reserves little and a real one is read without regrowing.
+func reservable(_ count: Int, order n: Int, bodyBytes: Int) -> Int {
+    min(count, bodyBytes / (2 * (n + 1)), 1 << 24)
 }
 
 private func trimmed(_ line: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {

@@ -14,12 +14,19 @@ struct LineReader: ~Copyable {
     private var end = 0         // one past the last valid byte
     private var eof = false
     private(set) var lineNumber = 0
+    /// An upper bound on the bytes of text the file holds: its size, times deflate's largest ratio (1032:1) when
+    /// it is compressed. Readers size their tables by it instead of trusting counts a header announces.
+    let bodyBytesBound: Int
 
     init?(path: String, chunk: Int = 1 << 20) {
         guard let f = gzopen(path, "rb") else { return nil }
         gzbuffer(f, 1 << 18)
         file = f
         buffer = .allocate(capacity: chunk)
+        var st = stat()
+        let size = stat(path, &st) == 0 ? Int(st.st_size) : Int(Int32.max)
+        // gzdirect tells plain from compressed once zlib has looked at the first bytes.
+        bodyBytesBound = gzdirect(f) != 0 ? size : (size > Int.max / 1032 ? Int.max : size * 1032)
     }
 
     deinit {
@@ -80,9 +87,18 @@ struct LineReader: ~Copyable {
         if n < 0 {
             var code: Int32 = 0
             let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
-            throw LineReaderError(message: message)
+            throw LineReaderError(message: "read error: \(message) (a corrupt .gz?)")
         }
-        if n == 0 { eof = true }
+        if n == 0 {
+            // zlib reports a gzip stream cut short as an end of file with Z_BUF_ERROR, not as a failed read.
+            var code: Int32 = 0
+            _ = gzerror(file, &code)
+            if code == Z_BUF_ERROR {
+                throw LineReaderError(message: "truncated gzip file: the compressed data ends before the end of its stream "
+                                      + "(an interrupted download or copy?)")
+            }
+            eof = true
+        }
         end += Int(n)
     }
 }

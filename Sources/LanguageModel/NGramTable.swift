@@ -1,6 +1,7 @@
 // NGramTable: the n-grams of one order n >= 2, as flat arrays (n word ids, a log10 probability and
 // a log10 back-off weight per entry) with an open-addressing index hashed on the ids.
-// Sized once from the `\data\` header, so loading a 2 M-entry order allocates three times, not 2 M.
+// Sized from the `\data\` header (capped by what the file can hold), so loading a 2 M-entry order allocates three
+// times, not 2 M; a header that overstates its counts costs nothing and one that understates them regrows.
 
 struct NGramTable: Sendable {
     let n: Int

@@ -21,7 +21,21 @@ public struct CTCState {
 
     public init() {}
 
+    /// The matrix for the commands that read its columns as the notebook's classes (forward, backward, align,
+    /// viterbi, step, greedy, beam, plots of the trellis): checked here once to have exactly
+    /// `Tokenizer.classCount` columns, so none of them reads the blank (column 28) from the next row.
     func requireMatrix() throws -> LogProbabilities {
+        let m = try requireAnyMatrix()
+        guard m.classes == CTC.Tokenizer.classCount else {
+            throw WorkbenchError("the matrix (\(matrixSource)) has \(m.classes) classes, but the CTC commands read its columns as "
+                + "the notebook's \(CTC.Tokenizer.classCount) symbols (' space a-z, blank = \(CTC.Tokenizer.blank)): load a "
+                + "T×\(CTC.Tokenizer.classCount) matrix (or add --layout kt when its rows are the classes)")
+        }
+        return m
+    }
+
+    /// The matrix whatever its class count (`probs save`, `probs info`).
+    func requireAnyMatrix() throws -> LogProbabilities {
         guard let matrix else {
             throw WorkbenchError("no probabilities yet: run 'probs random T' or 'probs load FILE' first")
         }
@@ -33,14 +47,26 @@ public struct CTCState {
         return labels
     }
 
-    /// The trellis of the current matrix and transcript.
-    func trellis() throws -> CTCTrellis {
+    /// The trellis of the current matrix and transcript, for `command`, which holds `tables` T×S tables of
+    /// Doubles at once (alpha and beta are 2; align and viterbi add their own). Refused above the memory limit;
+    /// Ctrl-C stops it (`Interrupted`).
+    func trellis(for command: String, tables: Double = 2) throws -> CTCTrellis {
         let m = try requireMatrix()
         let labels = try requireLabels()
+        return try Self.buildTrellis(m, labels: labels, for: command, tables: tables, origin: "")
+    }
+
+    /// The trellis of any matrix and labels (the session's, or a plot panel's) under the memory limit and Ctrl-C.
+    static func buildTrellis(_ m: LogProbabilities, labels: [Int], for command: String, tables: Double, origin: String) throws -> CTCTrellis {
+        let S = 2 * labels.count + 1
+        try MemoryLimit.current().check(Double(m.frames) * Double(S) * 8 * tables,
+                                        for: "\(command)'s trellis of T = \(m.frames) frames × S = \(S) states")
         do {
-            return try CTCTrellis(m, labels: labels)
+            return try CTCTrellis(m, labels: labels, shouldStop: { Interrupt.isRequested })
+        } catch CTCError.stopped {
+            throw Interrupted()
         } catch {
-            throw WorkbenchError("cannot build the trellis: \(error) (the matrix has \(m.classes) classes)")
+            throw WorkbenchError("cannot build the trellis\(origin): \(error) (the matrix has \(m.classes) classes, blank = \(CTC.Tokenizer.blank))")
         }
     }
 

@@ -6,6 +6,7 @@
 //   trellis --script FILE      one command per line, `#` comments; the first failing line
 //                              reports FILE:LINE: error and stops
 // The exit status is 0 when every command succeeded, 1 on a failure, 130 on Ctrl-C.
+import Base
 import Foundation
 
 public enum Shell {
@@ -52,7 +53,7 @@ public enum Shell {
     /// Runs `text` line by line, stopping at the first line that fails.
     static func runLines(_ text: String, source: String, session: inout Session) -> Int32 {
         var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in TextLines.split(text) {
             number += 1
             let outcome = CommandRunner.run(line: String(line), session: &session)
             if outcome == .quit { return 0 }

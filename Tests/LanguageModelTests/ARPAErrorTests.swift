@@ -95,3 +95,89 @@ final class ARPAErrorTests: XCTestCase {
         XCTAssertEqual(model.scoreSentence("the cat").log10, -1.25, accuracy: 1e-6)
     }
 }
+
+/// The `\data\` counts are hints: a header may claim any number of n-grams, memory follows what the file holds,
+/// and the claim is checked against the body with the line where the section ends.
+final class ARPAHeaderCountTests: XCTestCase {
+    private func expectCountMismatch(_ header: String, line: Int, file: StaticString = #filePath, sourceLine: UInt = #line) {
+        let path = Fixtures.temporary(Fixtures.smallText.replacingOccurrences(of: "ngram 1=8", with: header))
+        XCTAssertThrowsError(try ARPAModel(contentsOf: path), file: file, line: sourceLine) { error in
+            let e = error as? ARPAError
+            XCTAssertEqual(e?.kind, .countMismatch, "\(error)", file: file, line: sourceLine)
+            XCTAssertEqual(e?.line, line, "\(error)", file: file, line: sourceLine)
+        }
+    }
+
+    /// Before the fix, `ngram 1=1000000000000` reserved memory for 10^12 words and aborted the process (status 134).
+    func testHugeCountInHeaderIsACountMismatchNotAnAbort() {
+        expectCountMismatch("ngram 1=1000000000000", line: 16)
+        expectCountMismatch("ngram 1=999999999999999999", line: 16)
+        expectCountMismatch("ngram 1=100000000", line: 16)
+    }
+
+    /// A count of 10^8 in a 300-byte file reserves no more entries than 300 bytes can hold (before: 10^8, 1 GB).
+    func testReservationIsBoundedByTheFileSize() {
+        XCTAssertEqual(reservable(100_000_000, order: 1, bodyBytes: 300), 300 / 4)
+        XCTAssertEqual(reservable(100_000_000, order: 3, bodyBytes: 300), 300 / 8)
+        XCTAssertEqual(reservable(1_000_000_000_000, order: 1, bodyBytes: Int.max), 1 << 24)
+        XCTAssertEqual(reservable(7, order: 2, bodyBytes: 300), 7, "an honest header is reserved in full")
+    }
+
+    /// An understated count still fails with the line of the first extra n-gram (tables grow past the hint).
+    func testUnderstatedCountNamesTheFirstExtraLine() {
+        let path = Fixtures.temporary(Fixtures.smallText.replacingOccurrences(of: "ngram 1=8", with: "ngram 1=2"))
+        XCTAssertThrowsError(try ARPAModel(contentsOf: path)) { error in
+            XCTAssertEqual((error as? ARPAError)?.kind, .countMismatch)
+            XCTAssertEqual((error as? ARPAError)?.line, 9)
+        }
+    }
+}
+
+/// Log10 probabilities are ≤ 0 and back-off weights finite; `inf` and positive probabilities were accepted before.
+final class ARPANonFiniteTests: XCTestCase {
+    private func expectBadNumber(_ old: String, _ new: String, line: Int, mentioning words: String,
+                                 file: StaticString = #filePath, sourceLine: UInt = #line) {
+        let text = Fixtures.smallText
+        precondition(text.contains(old))
+        let path = Fixtures.temporary(text.replacingOccurrences(of: old, with: new))
+        XCTAssertThrowsError(try ARPAModel(contentsOf: path), file: file, line: sourceLine) { error in
+            XCTAssertEqual((error as? ARPAError)?.kind, .badNumber, "\(error)", file: file, line: sourceLine)
+            XCTAssertEqual((error as? ARPAError)?.line, line, "\(error)", file: file, line: sourceLine)
+            XCTAssertTrue("\(error)".contains(words), "\(error)", file: file, line: sourceLine)
+        }
+    }
+
+    func testPositiveAndInfiniteProbabilitiesAreRefused() {
+        expectBadNumber("-1.2\tcat\t-0.2", "inf\tcat\t-0.2", line: 11, mentioning: "above 0")
+        expectBadNumber("-1.2\tcat\t-0.2", "+inf\tcat\t-0.2", line: 11, mentioning: "above 0")
+        expectBadNumber("-1.2\tcat\t-0.2", "0.5\tcat\t-0.2", line: 11, mentioning: "above 0")
+        expectBadNumber("-0.5\tthe\tcat", "1e400\tthe\tcat", line: 18, mentioning: "above 0")
+        expectBadNumber("-1.2\tcat\t-0.2", "nan\tcat\t-0.2", line: 11, mentioning: "not a number")
+    }
+
+    func testNonFiniteBackoffIsRefused() {
+        expectBadNumber("-1.2\tcat\t-0.2", "-1.2\tcat\tinf", line: 11, mentioning: "not a finite number")
+        expectBadNumber("-1.2\tcat\t-0.2", "-1.2\tcat\t-inf", line: 11, mentioning: "not a finite number")
+    }
+
+    /// log10 p = -inf (p = 0) and 0 (p = 1) are real probabilities and stay accepted.
+    func testZeroAndCertainProbabilitiesAreAccepted() throws {
+        let text = Fixtures.smallText.replacingOccurrences(of: "-2.0\t<unk>", with: "-inf\t<unk>")
+            .replacingOccurrences(of: "-0.7\t</s>", with: "0\t</s>")
+        let model = try ARPAModel(contentsOf: Fixtures.temporary(text))
+        XCTAssertEqual(model.order, 3)
+    }
+}
+
+/// A `.gz` cut short says so; before, its cut-off last line was reported as a field-count error.
+final class ARPATruncatedGzipTests: XCTestCase {
+    func testTruncatedGzipIsReportedAsTruncated() throws {
+        let whole = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("fixtures/lm/small.arpa.gz")))
+        let path = Fixtures.temporary("", name: "cut.arpa.gz")
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try ARPAModel(contentsOf: path)) { error in
+            XCTAssertEqual((error as? ARPAError)?.kind, .cannotOpen, "\(error)")
+            XCTAssertTrue("\(error)".contains("truncated gzip"), "\(error)")
+        }
+    }
+}

@@ -3,6 +3,7 @@
 // acronyms or abbreviations (an engine reads "Dr." as "doctor" and "IBM" as "i b m"), 3–25 words. The transcript
 // is the CTC tokenizer's normalisation (lower case, ' space a-z); the engine gets the sentence with its punctuation
 // so its prosody stays natural.
+import Base
 import CTC
 import Foundation
 
@@ -27,7 +28,12 @@ public enum SentenceSource {
             let path = directory + "/" + name
             guard !FS.isDirectory(path), let data = FileManager.default.contents(atPath: path) else { continue }
             let text = String(data: data, encoding: .utf8) ?? String(decoding: data, as: UTF8.self)
-            texts.append(contentsOf: text.components(separatedBy: "\n%\n"))
+            // Fortunes are separated by lines holding only "%" (LF or CRLF files alike).
+            var fortune: [Substring] = []
+            for line in TextLines.split(text) {
+                if line == "%" { texts.append(fortune.joined(separator: "\n")); fortune = [] } else { fortune.append(line) }
+            }
+            if !fortune.isEmpty { texts.append(fortune.joined(separator: "\n")) }
         }
         return sentences(fromParagraphs: texts, minWords: minWords, maxWords: maxWords)
     }
@@ -38,7 +44,7 @@ public enum SentenceSource {
             throw CorpusError.unreadable(path: path, reason: "cannot read the text file")
         }
         let text = String(data: data, encoding: .utf8) ?? String(decoding: data, as: UTF8.self)
-        let paragraphs = text.components(separatedBy: "\n")
+        let paragraphs = TextLines.split(text).map(String.init)
         let out = sentences(fromParagraphs: paragraphs, minWords: minWords, maxWords: maxWords)
         guard !out.isEmpty else {
             throw CorpusError.invalidParameter("\(path): no usable sentence (\(minWords)–\(maxWords) words, no digits, symbols or abbreviations)")

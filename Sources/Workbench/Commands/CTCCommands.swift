@@ -121,7 +121,7 @@ struct ProbsRandom: WorkbenchCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Scale of the logits: larger values give spikier frames.")
+    @Option(help: "Scale of the logits: larger values give spikier frames.", transform: finite)
     var peaky: Double = 1
 
     @Flag(help: "Print one JSON object.")
@@ -176,7 +176,7 @@ struct ProbsSave: WorkbenchCommand {
     }
 
     mutating func run(session: inout Session) throws {
-        let m = try session.ctc.requireMatrix()
+        let m = try session.ctc.requireAnyMatrix()
         let table = NumericTable(rows: m.frames, columns: m.classes, values: log ? m.values : m.probabilities)
         try SaveText.write(file, layout == .tk ? table : table.transposed())
         if json {
@@ -305,7 +305,7 @@ struct Forward: WorkbenchCommand {
     var save: String?
 
     mutating func run(session: inout Session) throws {
-        let trellis = try session.ctc.trellis()
+        let trellis = try session.ctc.trellis(for: "forward", tables: 2)
         if let save {
             try SaveText.write(save, rows: trellis.frames, columns: trellis.stateCount, values: trellis.alpha)
         }
@@ -326,7 +326,7 @@ struct Backward: WorkbenchCommand {
     var save: String?
 
     mutating func run(session: inout Session) throws {
-        let trellis = try session.ctc.trellis()
+        let trellis = try session.ctc.trellis(for: "backward", tables: 2)
         if let save {
             try SaveText.write(save, rows: trellis.frames, columns: trellis.stateCount, values: trellis.beta)
         }
@@ -383,8 +383,9 @@ struct Align: WorkbenchCommand {
     var save: String?
 
     mutating func run(session: inout Session) throws {
-        let trellis = try session.ctc.trellis()
-        let soft = trellis.softAlignment()
+        let trellis = try session.ctc.trellis(for: "align", tables: 3)
+        let soft = trellis.softAlignment(shouldStop: { Interrupt.isRequested })
+        try Interrupt.check()
         let S = soft.states.count, T = soft.frames
         if let save { try SaveText.write(save, rows: T, columns: S, values: soft.posteriors) }
         if json {
@@ -443,8 +444,9 @@ struct ViterbiCommand: WorkbenchCommand {
     }
 
     mutating func run(session: inout Session) throws {
-        let trellis = try session.ctc.trellis()
-        guard let path = trellis.viterbi() else {
+        let trellis = try session.ctc.trellis(for: "viterbi", tables: 3.5)
+        guard let path = trellis.viterbi(shouldStop: { Interrupt.isRequested }) else {
+            try Interrupt.check()
             if json {
                 try printJSON(Reply(logLikelihood: trellis.logLikelihood, pathLogProbability: nil, segments: [], framePath: [],
                                     explanation: trellis.explanation, saved: nil))
@@ -523,19 +525,19 @@ struct Beam: WorkbenchCommand {
             """
     )
 
-    @Option(help: "Beam size.")
+    @Option(help: "Beam size (1 to \(BeamSearchOptions.maxBeamSize)).")
     var size: Int = 5
 
-    @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning).")
+    @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning).", transform: finite)
     var prune: Double = 1e-3
 
     @Option(help: "An ARPA model (.arpa or .arpa.gz) to load and use.", completion: .file())
     var lm: String?
 
-    @Option(help: "LM weight α.")
+    @Option(help: "LM weight α.", transform: finite)
     var alpha: Double = 0.1
 
-    @Option(help: "Length bonus β.")
+    @Option(help: "Length bonus β.", transform: finite)
     var beta: Double = 0.1
 
     @Flag(help: "Ignore the session's language model.")
@@ -570,7 +572,9 @@ struct Beam: WorkbenchCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         let result: BeamSearchResult
         do {
-            result = try PrefixBeamSearch.decode(m, options: options, languageModel: model)
+            result = try PrefixBeamSearch.decode(m, options: options, languageModel: model, shouldStop: { Interrupt.isRequested })
+        } catch CTCError.stopped {
+            throw Interrupted()
         } catch {
             throw WorkbenchError("\(error)")
         }

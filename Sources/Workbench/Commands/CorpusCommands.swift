@@ -1,6 +1,7 @@
 // Corpus commands: `corpus open DIR` (LibriSpeech layout, indexed), `corpus stats` (hours, speakers, lengths,
 // skipped items with reasons) and `corpus synth` (the offline espeak-ng + flite corpus generator).
 import ArgumentParser
+import Audio
 import Base
 import Corpus
 import Foundation
@@ -85,7 +86,12 @@ struct CorpusOpen: WorkbenchCommand {
 struct CorpusStats: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Hours, utterances, speakers, duration and label-length histograms, and skipped items with reasons."
+        abstract: "Hours, utterances, speakers, duration and label-length histograms, and skipped items with reasons.",
+        discussion: """
+            Skipped items include duplicate utterance ids and transcript lines that are not UTF-8. Utterances whose \
+            transcript needs more model frames than their audio gives (16 kHz, hop 200, stride 2, as the notebook) \
+            are listed as labels too long. --decode decodes every file to find corrupt audio the headers hide.
+            """
     )
 
     @Argument(help: "A corpus to open first (default: the one opened with `corpus open`).", completion: .directory)
@@ -94,12 +100,24 @@ struct CorpusStats: WorkbenchCommand {
     @Option(help: "Only this subset.")
     var subset: String?
 
+    @Flag(help: "Also decode every audio file (slow) and report those that fail: the index reads only headers.")
+    var decode = false
+
     @Flag(help: "Print one JSON object (keys: root, utterances, speakers, hours, skipped, skipped_reasons, subsets).")
     var json = false
 
     mutating func run(session: inout Session) throws {
         if let dir { session.audio.corpus = try openCorpus(dir, useIndex: true) }
         let c = try session.audio.requireCorpus()
+        var undecodable: [String: [(path: String, reason: String)]] = [:]     // subset → files
+        if decode {
+            for s in c.subsets where subset == nil || s.name == subset {
+                for u in s.utterances {
+                    try Interrupt.check()
+                    do { _ = try AudioFile.load(u.audioPath) } catch { undecodable[s.name, default: []].append((u.audioPath, "\(error)")) }
+                }
+            }
+        }
         var subsets = c.subsets
         if let subset {
             guard let s = subsets.first(where: { $0.name == subset }) else {
@@ -123,7 +141,7 @@ struct CorpusStats: WorkbenchCommand {
             }
             try printJSON(Reply(root: c.root, utterances: utterances, speakers: speakers, hours: hours,
                                 skipped: merged.reduce(0) { $0 + $1.count }, skippedReasons: merged.sorted { $0.reason < $1.reason },
-                                subsets: stats.map(subsetReply)))
+                                subsets: stats.map { subsetReply($0, undecodable: decode ? undecodable[$0.name] ?? [] : nil) }))
             return
         }
         Console.out(String(format: "%@: %d utterances, %d speakers, %.2f hours", c.root, utterances, speakers, hours))
@@ -134,6 +152,15 @@ struct CorpusStats: WorkbenchCommand {
                                s.meanLabelLength, s.maxLabelLength))
             Console.out("  duration (s)   " + histogramText(s.durationHistogram, unit: ""))
             Console.out("  label (chars)  " + histogramText(s.labelLengthHistogram, unit: ""))
+            if !s.tooLong.isEmpty {
+                let e = s.tooLong[0]
+                Console.out("  labels longer than the frames allow (CTC cannot align them; \(budgetText)): \(s.tooLong.count), "
+                            + "e.g. \(e.id) needs \(e.needed) frames, has \(e.available)")
+            }
+            if decode {
+                let bad = undecodable[s.name] ?? []
+                Console.out("  undecodable audio: " + (bad.first.map { "\(bad.count), e.g. \($0.reason)" } ?? "none (every file decoded)"))
+            }
             if s.skipped.isEmpty {
                 Console.out("  skipped: none")
             } else {
@@ -169,7 +196,13 @@ struct CorpusStats: WorkbenchCommand {
             var labelLengthHistogram: LabelHistogram
             var skipped: Int
             var skippedReasons: [SkippedReasonReply]
+            /// Utterances whose transcript needs more model frames than their audio gives.
+            var labelsTooLong: [TooLong]
+            /// Files that failed to decode; null unless --decode was given.
+            var undecodable: [Undecodable]?
         }
+        struct TooLong: Encodable { var id: String; var neededFrames: Int; var availableFrames: Int }
+        struct Undecodable: Encodable { var path: String; var reason: String }
         var root: String
         var utterances: Int
         var speakers: Int
@@ -186,13 +219,20 @@ struct CorpusStats: WorkbenchCommand {
         }
     }
 
-    func subsetReply(_ s: SubsetStats) -> Reply.Subset {
+    func subsetReply(_ s: SubsetStats, undecodable: [(path: String, reason: String)]?) -> Reply.Subset {
         Reply.Subset(name: s.name, utterances: s.utterances, speakers: s.speakers, hours: s.hours,
                      seconds: .init(mean: s.meanSeconds, min: s.minSeconds, max: s.maxSeconds),
                      labelLength: .init(mean: s.meanLabelLength, max: s.maxLabelLength),
                      durationHistogram: .init(binSeconds: s.durationHistogram.width, counts: s.durationHistogram.counts),
                      labelLengthHistogram: .init(binChars: s.labelLengthHistogram.width, counts: s.labelLengthHistogram.counts),
-                     skipped: s.skippedTotal, skippedReasons: subsetReasons(s))
+                     skipped: s.skippedTotal, skippedReasons: subsetReasons(s),
+                     labelsTooLong: s.tooLong.map { .init(id: $0.id, neededFrames: $0.needed, availableFrames: $0.available) },
+                     undecodable: undecodable?.map { .init(path: $0.path, reason: $0.reason) })
+    }
+
+    private var budgetText: String {
+        let b = FrameBudget.notebook
+        return "\(b.sampleRate / 1000) kHz, hop \(b.hop), stride \(b.stride)"
     }
 }
 
@@ -228,13 +268,13 @@ struct CorpusSynth: WorkbenchCommand {
     var minWords: Int = 3
     @Option(name: .customLong("max-words"), help: "Longest sentence in words.")
     var maxWords: Int = 20
-    @Option(name: .customLong("max-seconds"), help: "Longest utterance in seconds (longer ones get another sentence).")
+    @Option(name: .customLong("max-seconds"), help: "Longest utterance in seconds (longer ones get another sentence).", transform: finite)
     var maxSeconds: Double = 12
     @Option(help: "Per-utterance tempo range LO:HI, e.g. 0.9:1.1 (default off).")
     var tempo: String?
     @Option(help: "Additive white noise SNR range in dB LO:HI, e.g. 15:35 (default off).")
     var noise: String?
-    @Option(name: .customLong("noise-fraction"), help: "Fraction of utterances that get noise.")
+    @Option(name: .customLong("noise-fraction"), help: "Fraction of utterances that get noise.", transform: finite)
     var noiseFraction: Double = 0.5
     @Option(help: "Parallel synthesis jobs.")
     var jobs: Int = 2

@@ -40,11 +40,7 @@ struct CTCPanelSource {
 
     func trellis(for kind: CTCPanelKind) throws -> CTCTrellis {
         let labels = try requireLabels(for: kind)
-        do {
-            return try CTCTrellis(matrix, labels: labels)
-        } catch {
-            throw WorkbenchError("cannot build the trellis of \(origin): \(error) (the matrix has \(matrix.classes) classes, blank = \(CTC.Tokenizer.blank))")
-        }
+        return try CTCState.buildTrellis(matrix, labels: labels, for: "plot \(kind.rawValue)", tables: 3, origin: " of \(origin)")
     }
 
     /// The transcript (or the part `window` selects) for titles; titles wrap, so it is never cut.
@@ -278,7 +274,7 @@ struct CTCPlotOptions: ParsableArguments {
     var height: Int?
     @Flag(help: "Log scale: log-probabilities, log α/β, log posteriors.")
     var log = false
-    @Option(help: "With --log, the lowest value shown for probs/alpha/beta; −∞ is drawn there (default: the smallest finite value).")
+    @Option(help: "With --log, the lowest value shown for probs/alpha/beta; −∞ is drawn there (default: the smallest finite value).", transform: finite)
     var floor: Double?
     @OptionGroup var view: CTCViewOptions
     @OptionGroup var png: PNGResolutionOption
@@ -482,7 +478,7 @@ struct PlotGrid: WorkbenchCommand {
     var width: Int?
     @Option(help: "Height in pixels (PNG) or points (default 420 per row, or taller so that every row label fits).")
     var height: Int?
-    @Option(help: "Lowest value shown on log probs/alpha/beta panels (default: each panel's smallest finite value).")
+    @Option(help: "Lowest value shown on log probs/alpha/beta panels (default: each panel's smallest finite value).", transform: finite)
     var floor: Double?
     @Option(help: "Matrix files: tk, rows are frames (default); kt, rows are classes (as probs load).")
     var layout: MatrixLayout = .tk

@@ -94,7 +94,7 @@ struct Sleep: WorkbenchCommand {
         abstract: "Wait a number of seconds; Ctrl-C stops the wait (pauses in scripts, tests the interrupt)."
     )
 
-    @Argument(help: "Seconds to wait.")
+    @Argument(help: "Seconds to wait.", transform: finite)
     var seconds: Double
 
     mutating func run(session: inout Session) throws {

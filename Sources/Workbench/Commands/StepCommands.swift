@@ -129,6 +129,7 @@ struct Step: WorkbenchCommand {
         var steps: [Reply.Step] = []
         let n = min(count, m.frames - stepper.frame)
         for _ in 0..<n {
+            if Interrupt.isRequested { break }    // the frames done so far are kept; the shell reports the stop
             let t = stepper.frame
             let updates = stepper.advance(m)
             if json {

@@ -38,13 +38,13 @@ struct Train: WorkbenchCommand {
     var epochs: Int?
     @Option(help: "Batch size (default: \(Train.recipeDefault { "\($0.batchSize)" })).")
     var batch: Int?
-    @Option(help: "Peak learning rate of the OneCycle schedule (default: \(Train.recipeDefault { "\($0.learningRate)" })).")
+    @Option(help: "Peak learning rate of the OneCycle schedule (default: \(Train.recipeDefault { "\($0.learningRate)" })).", transform: finite)
     var lr: Double?
     @Option(help: "Threads for OpenBLAS and Trellis's workers (default: every available processor).")
     var threads: Int?
     @Option(help: "Random seed: initialisation, batch order, dropout, SpecAugment (default: \(Train.recipeDefault { "\($0.seed)" })).")
     var seed: UInt64?
-    @Option(help: "Stop after the epoch that crosses this many minutes of wall clock (default: no limit).")
+    @Option(help: "Stop after the epoch that crosses this many minutes of wall clock (default: no limit).", transform: finite)
     var minutes: Double?
     @Option(name: .customLong("rnn-dim"), help: "Width of the recurrent / hidden layers (default: \(Train.recipeDefault { "\($0.model.rnnDim)" })).")
     var rnnDim: Int?
@@ -52,7 +52,7 @@ struct Train: WorkbenchCommand {
     var cnnLayers: Int?
     @Option(name: .customLong("rnn-layers"), help: "LSTM layers (default: \(Train.recipeDefault { "\($0.model.nRNNLayers)" })).")
     var rnnLayers: Int?
-    @Option(help: "Gradient-norm clipping threshold, 0 = none (default: \(Train.recipeDefault { $0.clipNorm.map { "\($0)" } ?? "none" })).")
+    @Option(help: "Gradient-norm clipping threshold, 0 = none (default: \(Train.recipeDefault { $0.clipNorm.map { "\($0)" } ?? "none" })).", transform: finite)
     var clip: Double?
     @Flag(name: .customLong("seed-faithful"), help: "The notebook's exact recipe: raw power mel, 29-wide LSTM projections, no clipping.")
     var seedFaithful = false
@@ -172,13 +172,13 @@ struct DecoderOptions: ParsableArguments {
     var decoder: String = "greedy"
     @Option(name: .customLong("beam-size"), help: "Beam size (beam decoder).")
     var beamSize: Int = 5
-    @Option(help: "Prune threshold (beam decoder).")
+    @Option(help: "Prune threshold (beam decoder).", transform: finite)
     var prune: Double = 1e-3
     @Option(help: "ARPA language model for the beam decoder.", completion: .file())
     var lm: String?
-    @Option(help: "LM weight α (beam decoder; the same default as 'beam').")
+    @Option(help: "LM weight α (beam decoder; the same default as 'beam').", transform: finite)
     var alpha: Double = 0.1
-    @Option(help: "Length bonus β (beam decoder; the same default as 'beam').")
+    @Option(help: "Length bonus β (beam decoder; the same default as 'beam').", transform: finite)
     var beta: Double = 0.1
 
     func choice(session: inout Session, quiet: Bool) throws -> DecoderChoice {

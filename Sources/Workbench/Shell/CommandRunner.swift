@@ -49,6 +49,7 @@ public enum CommandRunner {
         guard var words = Optional(words), let first = words.first else { return .success }
         if let alias = shellAliases[first] { words[0] = alias }
         if let message = unknownCommandMessage(words) { return .failure(message) }
+        words = joiningNegativeValues(words)
 
         let parsed: ParsableCommand
         do {
@@ -131,6 +132,34 @@ public enum CommandRunner {
         return String(describing: error)
     }
 
+    // MARK: - Negative option values
+
+    /// `--beta -1` becomes `--beta=-1` when `--beta` takes a value: ArgumentParser reads a word that starts with
+    /// a dash as the next option and reported "Missing value for '--beta <beta>'". Flags are left alone.
+    static func joiningNegativeValues(_ words: [String]) -> [String] {
+        var node = CommandTree.root
+        var walking = true                // the first words name the command and its subcommand
+        var out: [String] = []
+        var i = 0
+        while i < words.count {
+            let word = words[i]
+            if walking { if let child = node.child(named: word) { node = child } else { walking = false } }
+            if i + 1 < words.count, node.valueOptions.contains(word), isNegativeNumber(words[i + 1]) {
+                out.append(word + "=" + words[i + 1])
+                i += 2
+                continue
+            }
+            out.append(word)
+            i += 1
+        }
+        return out
+    }
+
+    /// "-1", "-0.5", "-1e-3", "-inf": a value, never an option name (no option is spelt with a digit or "inf").
+    static func isNegativeNumber(_ word: String) -> Bool {
+        word.count > 1 && word.hasPrefix("-") && Double(word) != nil
+    }
+
     // MARK: - Unknown commands
 
     /// All names (and aliases) a command answers to.
@@ -155,7 +184,8 @@ public enum CommandRunner {
             if node.configuration.defaultSubcommand != nil { return nil }
             if path.isEmpty && word == "help" { return nil }  // ArgumentParser's own help
             let known = subcommands.flatMap { names(of: $0) }
-            let what = path.isEmpty ? "unknown command '\(word)'" : "'\(path.joined(separator: " "))' has no subcommand '\(word)'"
+            let shown = word.count > 40 ? word.prefix(40) + "... (\(word.utf8.count) bytes)" : word
+            let what = path.isEmpty ? "unknown command '\(shown)'" : "'\(path.joined(separator: " "))' has no subcommand '\(shown)'"
             var message = what + "."
             if let suggestion = Suggestions.closest(to: word, among: known) {
                 message += " Did you mean '\((path + [suggestion]).joined(separator: " "))'?"

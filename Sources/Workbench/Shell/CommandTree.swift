@@ -8,6 +8,7 @@ struct CommandTree: Sendable {
     var names: [String]           // command name first, then aliases
     var subcommands: [CommandTree]
     var options: [String]         // "--out", "--json", ... (displayed long names)
+    var valueOptions: Set<String> // the options above that take a value ("--out"), not flags ("--json")
 
     func child(named word: String) -> CommandTree? {
         subcommands.first { $0.names.contains(word) }
@@ -26,6 +27,7 @@ struct CommandTree: Sendable {
         self.names = names
         self.subcommands = subcommands
         self.options = options
+        valueOptions = []
     }
 
     private init(_ node: ToolInfo.Command) {
@@ -33,11 +35,14 @@ struct CommandTree: Sendable {
         var seen = Set<String>()
         subcommands = (node.subcommands ?? []).filter { seen.insert($0.commandName).inserted }.map(CommandTree.init)
         var options: [String] = []
-        for argument in node.arguments ?? [] where argument.shouldDisplay ?? true {
+        var valueOptions = Set<String>()
+        for argument in node.arguments ?? [] {
             for name in argument.names ?? [] where name.kind == "long" {
-                options.append("--" + name.name)
+                if argument.shouldDisplay ?? true { options.append("--" + name.name) }
+                if argument.kind == "option" { valueOptions.insert("--" + name.name) }
             }
         }
+        self.valueOptions = valueOptions
         if !options.contains("--help") { options.append("--help") }
         self.options = options
     }
@@ -45,7 +50,7 @@ struct CommandTree: Sendable {
     // The subset of ArgumentParser's ToolInfoV0 JSON that completion needs.
     private struct ToolInfo: Decodable {
         struct Name: Decodable { var kind: String; var name: String }
-        struct Argument: Decodable { var names: [Name]?; var shouldDisplay: Bool? }
+        struct Argument: Decodable { var kind: String?; var names: [Name]?; var shouldDisplay: Bool? }
         struct Command: Decodable {
             var commandName: String
             var aliases: [String]?

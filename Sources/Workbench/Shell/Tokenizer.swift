@@ -1,7 +1,9 @@
 // Shell-like tokenising of one input line: whitespace separates words, single quotes keep text
 // literally, double quotes allow \" and \\ escapes, a backslash outside quotes escapes any
-// character, an unquoted `;` separates commands and an unquoted `#` at the start of a word
-// starts a comment. The REPL, `-c`, `--script` and piped stdin all go through here.
+// character, an unquoted `;` or line end (LF, CRLF or CR, as `-c "a\nb"` or a pasted block brings) separates
+// commands and an unquoted `#` at the start of a word starts a comment (to the end of its line). The REPL, `-c`,
+// `--script` and piped stdin all go through here.
+import Base
 
 /// A line that cannot be split into words, with the 1-based column of the culprit.
 public struct TokenizeError: Error, CustomStringConvertible, Equatable {
@@ -62,15 +64,18 @@ public enum Tokenizer {
                     word.append(c)
                 }
             case .none:
-                if c == " " || c == "\t" || c == "\n" || c == "\r" {
+                if c == " " || c == "\t" {
                     endWord()
-                } else if c == ";" {
+                } else if c == ";" || TextLines.isLineEnd(c) {
                     endWord()
                     commands.append([])
                 } else if c == "#" && !inWord {
                     // Comment to the end of the line.
                     endWord()
-                    return Scan(commands: commands)
+                    while let next = chars.next() {
+                        column += 1
+                        if TextLines.isLineEnd(next) { commands.append([]); break }
+                    }
                 } else if c == "'" {
                     quote = .single; quoteColumn = column; inWord = true
                 } else if c == "\"" {
