@@ -214,7 +214,8 @@ struct BenchMel: WorkbenchCommand {
 
     struct Reply: Encodable {
         struct Method: Encodable { var method: String; var bestMs: Double; var medianMs: Double }
-        var audioSeconds: Double
+        /// Length of the timed audio.
+        var durationSeconds: Double
         var reps: Int
         /// The first path timed (the FFT, Trellis's default, unless --method gemm).
         var bestMs: Double
@@ -243,7 +244,7 @@ struct BenchMel: WorkbenchCommand {
         let results = try MelBenchmark.run(seconds: seconds, reps: reps, configs: configs)
         let scaled = BenchMel.pytorchMilliseconds * seconds / 60
         if json {
-            try printJSON(Reply(audioSeconds: seconds, reps: reps, bestMs: results[0].bestMilliseconds,
+            try printJSON(Reply(durationSeconds: seconds, reps: reps, bestMs: results[0].bestMilliseconds,
                                 medianMs: results[0].medianMilliseconds, realtimeX: results[0].realtimeFactor, pytorchMs: scaled,
                                 speedup: scaled / results[0].bestMilliseconds,
                                 methods: zip(methods, results).map {

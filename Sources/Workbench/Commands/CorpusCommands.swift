@@ -190,7 +190,7 @@ struct CorpusStats: WorkbenchCommand {
             var speakers: Int
             var hours: Double
             /// Utterance durations in seconds.
-            var seconds: Range
+            var utteranceSeconds: Range
             var labelLength: LabelLength
             var durationHistogram: DurationHistogram
             var labelLengthHistogram: LabelHistogram
@@ -221,7 +221,7 @@ struct CorpusStats: WorkbenchCommand {
 
     func subsetReply(_ s: SubsetStats, undecodable: [(path: String, reason: String)]?) -> Reply.Subset {
         Reply.Subset(name: s.name, utterances: s.utterances, speakers: s.speakers, hours: s.hours,
-                     seconds: .init(mean: s.meanSeconds, min: s.minSeconds, max: s.maxSeconds),
+                     utteranceSeconds: .init(mean: s.meanSeconds, min: s.minSeconds, max: s.maxSeconds),
                      labelLength: .init(mean: s.meanLabelLength, max: s.maxLabelLength),
                      durationHistogram: .init(binSeconds: s.durationHistogram.width, counts: s.durationHistogram.counts),
                      labelLengthHistogram: .init(binChars: s.labelLengthHistogram.width, counts: s.labelLengthHistogram.counts),
