@@ -45,7 +45,7 @@ public struct BeamSearchOptions: Sendable, Equatable {
     /// `beam_search_decoder`'s values: beam 5, prune 1e-3, alpha 0.1, beta 0.1.
     /// The largest beam accepted. The notebook uses 5–100; each frame costs beam × classes extensions and as many
     /// language-model lookups, so a beam of 10^6 ran for minutes in 770 MB before this bound.
-    public static let maxBeamSize = 1024
+    public static let maxBeamSize = 4096
 
     public static let notebookEvaluation = BeamSearchOptions(beamSize: 5, prune: 1e-3, alpha: 0.1, beta: 0.1)
 }

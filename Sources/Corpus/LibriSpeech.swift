@@ -130,12 +130,17 @@ public struct SpeechCorpus: Sendable {
             return
         }
         var firstLine: [String: Int] = [:]
+        var notUTF8 = Set<String>()                 // ids of lines skipped as not UTF-8: their audio is not "without transcript"
         for (i, entry) in content.enumerated() {
-            guard case .text(let raw) = entry else {
+            if case .notUTF8(let repaired) = entry {
+                let id = String(repaired.split(separator: " ", maxSplits: 1).first ?? "")
+                let named = id.hasPrefix("\(speaker)-\(chapter)-") && audio[id] != nil
+                if named { notUTF8.insert(id) }
                 skipped.append(SkippedItem(reason: .notUTF8, location: "\(transPath):\(i + 1)",
-                                           detail: "the line is not UTF-8 text (saved in another encoding, e.g. Latin-1?)"))
+                                           detail: (named ? "\(id): " : "") + "the line is not UTF-8 text (saved in another encoding, e.g. Latin-1?)"))
                 continue
             }
+            guard case .text(let raw) = entry else { continue }
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
             let parts = line.split(separator: " ", maxSplits: 1)
@@ -188,7 +193,7 @@ public struct SpeechCorpus: Sendable {
             utts.append(Utterance(id: id, subset: subset, speaker: speaker, chapter: chapter, audioPath: path,
                                   transcript: text, text: checked, frames: info.frames, sampleRate: info.sampleRate))
         }
-        for (id, file) in audio.sorted(by: { $0.key < $1.key }) where !transcribed.contains(id) {
+        for (id, file) in audio.sorted(by: { $0.key < $1.key }) where !transcribed.contains(id) && !notUTF8.contains(id) {
             skipped.append(SkippedItem(reason: .audioWithoutTranscript, location: dir + "/" + file,
                                        detail: "\(id): no line for it in \(transName)"))
         }
@@ -197,7 +202,8 @@ public struct SpeechCorpus: Sendable {
 
 /// A transcript file as lines, each decoded on its own so one bad byte costs one line, not the chapter.
 enum TranscriptText {
-    enum Line: Equatable { case text(String), notUTF8 }
+    /// A line as text, or not UTF-8 (with U+FFFD where its bad bytes were, to find its id).
+    enum Line: Equatable { case text(String), notUTF8(String) }
     enum Outcome: Equatable { case missing, unreadable(String), lines([Line]) }
 
     static func read(_ path: String) -> Outcome {
@@ -209,6 +215,6 @@ enum TranscriptText {
         // Decoding with repair marks each invalid byte with U+FFFD; the file was not valid UTF-8, so every line
         // holding one is reported (a real U+FFFD in such a file is no loss: it is outside the alphabet anyway).
         let repaired = String(decoding: data, as: UTF8.self)
-        return .lines(TextLines.split(repaired).map { $0.contains("\u{FFFD}") ? .notUTF8 : .text(String($0)) })
+        return .lines(TextLines.split(repaired).map { $0.contains("\u{FFFD}") ? .notUTF8(String($0)) : .text(String($0)) })
     }
 }

@@ -19,7 +19,7 @@ final class TextLinesTests: XCTestCase {
     func testBlankLinesKeepTheirPlaceSoLineNumbersHold() {
         XCTAssertEqual(TextLines.split("a\r\n\r\nb"), ["a", "", "b"])
         XCTAssertEqual(TextLines.split("\n"), [])
-        XCTAssertEqual(TextLines.split("\n\n"), [""])
+        XCTAssertEqual(TextLines.split("\n\n"), ["", ""], "two empty lines")
         XCTAssertEqual(TextLines.split(""), [])
     }
 }

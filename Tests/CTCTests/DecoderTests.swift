@@ -43,7 +43,7 @@ final class DecoderTests: XCTestCase {
         for trial in 0..<8 {
             let T = 3 + trial % 4, K = 4
             let m = r.logProbs(frames: T, classes: K, scale: 1.0 + Double(trial % 3))
-            var o = BeamSearchOptions(beamSize: 10_000, prune: 0)
+            var o = BeamSearchOptions(beamSize: BeamSearchOptions.maxBeamSize, prune: 0)   // > the 1,093 prefixes of T ≤ 6
             o.blank = 3
             let res = try PrefixBeamSearch.decode(m, options: o)
             let dist = BruteForce.outputDistribution(m, blank: 3)

@@ -36,6 +36,8 @@ final class HostileInputTests: XCTestCase {
         let bad = train.skipped.filter { $0.reason == .notUTF8 }
         XCTAssertEqual(bad.count, 1)
         XCTAssertTrue(bad[0].location.hasSuffix("100-10.trans.txt:2"), bad[0].location)
+        XCTAssertTrue(bad[0].detail.hasPrefix("100-10-0001: "), bad[0].detail)
+        XCTAssertEqual(train.skipped.count, 1, "its audio is not listed again as without transcript: \(train.skipped)")
         XCTAssertFalse(train.skipped.contains { $0.detail.contains("no 100-10.trans.txt") })
     }
 
@@ -103,5 +105,29 @@ final class HostileInputTests: XCTestCase {
         }
         let u = [utt("a", Int.max / 2, 1_000_000), utt("b", 16000, 16000), utt("c", Int.max, 8000)]
         XCTAssertEqual(BatchPlan.make(u, batchSize: 1, shuffle: false, seed: 0, epoch: 0), [[1], [0], [2]])
+    }
+}
+
+/// `corpus stats` names the utterances CTC cannot align: more labels (plus a blank between repeats) than the frames
+/// the model sees (16 kHz, hop 200, stride 2: one frame per 400 samples).
+final class LabelsTooLongTests: XCTestCase {
+    private func utt(_ id: String, seconds: Double, text: String) -> Utterance {
+        Utterance(id: id, subset: "s", speaker: "1", chapter: "1", audioPath: "/x", transcript: text.uppercased(), text: text,
+                  frames: Int(seconds * 16000), sampleRate: 16000)
+    }
+
+    func testUtterancesTooShortForTheirTranscriptAreListed() {
+        let subset = CorpusSubset(name: "s", directory: "/x", utterances: [
+            utt("1-1-0", seconds: 0.1, text: "hello world"),     // 1 + 1600/200 = 9 features → 4 frames; needs 11 + 1
+            utt("1-1-1", seconds: 2.0, text: "hello world"),     // 80 frames
+        ], skipped: [])
+        let stats = SubsetStats(subset)
+        XCTAssertEqual(stats.tooLong.map(\.id), ["1-1-0"])
+        XCTAssertEqual(stats.tooLong.first?.needed, 12)
+        XCTAssertEqual(stats.tooLong.first?.available, 4)
+        XCTAssertEqual(FrameBudget.notebook.modelFrames(utt("x", seconds: 1, text: "a")), 40)
+        // An 8 kHz file is resampled to 16 kHz first, so it gets as many frames per second.
+        var slow = utt("x", seconds: 1, text: "a"); slow.frames = 8000; slow.sampleRate = 8000
+        XCTAssertEqual(FrameBudget.notebook.modelFrames(slow), 40)
     }
 }
