@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= release
 
-.PHONY: all setup build demo test clean
+.PHONY: all setup build demo test fuzz clean
 
 all: build
 
@@ -19,8 +19,15 @@ demo: build
 
 # `swift test` builds every target (with testable imports) itself; a separate `swift build` first would
 # compile the whole package twice.
+# After the Swift tests, a short pass of every fuzz target over its seeds and kept crashes (docs/reliability.md).
 test: setup
 	$(SWIFT) test -c $(CONFIG)
+	./scripts/fuzz all $(FUZZ_RUNS)
+
+# Longer fuzzing: `make fuzz FUZZ_RUNS=1000000` (or scripts/fuzz TARGET RUNS for one target).
+FUZZ_RUNS ?= 2000
+fuzz:
+	./scripts/fuzz all $(FUZZ_RUNS)
 
 clean:
 	rm -rf .build out/demo data/default

@@ -55,3 +55,27 @@ let package = Package(
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "trellis", "Models", "NN", "Audio"], path: "Tests/WorkbenchTests"),
     ]
 )
+
+// libFuzzer targets for every reader of outside data (issue 8; docs/reliability.md, "Fuzzing"). They exist only
+// when TRELLIS_FUZZ=1, because they link libFuzzer's driver and build only with `-sanitize=fuzzer,address`:
+// `scripts/fuzz` sets both and builds into its own scratch folder, so `swift build` and `swift test` never see them.
+if Context.environment["TRELLIS_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("fuzz-arpa", ["LanguageModel"]),
+        ("fuzz-safetensors", ["Models", "Training"]),
+        ("fuzz-savetxt", ["Workbench", "CTC"]),
+        ("fuzz-transcripts", ["CTC"]),
+        ("fuzz-corpus", ["Corpus", "Audio"]),
+        ("fuzz-shell", ["Workbench"]),
+        ("fuzz-audio", ["Audio", "Training"]),
+    ]
+    package.targets += [
+        .target(name: "CFuzzDriver", path: "fuzz/Sources/CFuzzDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"], path: "fuzz/Sources/FuzzSupport"),
+    ]
+    for t in fuzzTargets {
+        package.targets.append(.executableTarget(name: t.name, dependencies: ["FuzzSupport"] + t.dependencies,
+                                                 path: "fuzz/Sources/\(t.name)"))
+        package.products.append(.executable(name: t.name, targets: [t.name]))
+    }
+}

@@ -1,0 +1,50 @@
+// Replays the inputs of the `fuzz-safetensors` target (fixtures/fuzz/safetensors/seeds and regressions/, see
+// docs/reliability.md) through the Models half of what the target does — decode without the checksum, infer the
+// config, build the model, load the state dict: each must succeed or throw, never end the process.
+// (TrainingTests replays the same files through `Checkpoint.loadModel`.)
+import Foundation
+import XCTest
+import Models
+
+final class SafeTensorsFuzzReplayTests: XCTestCase {
+    func testEveryFuzzInputLoadsOrThrows() throws {
+        let inputs = try FuzzInputs.files("safetensors")
+        XCTAssertGreaterThan(inputs.count, 0, "no seeds under fixtures/fuzz/safetensors")
+        var built: [String] = []
+        for input in inputs {
+            let bytes = [UInt8](try Data(contentsOf: input))
+            guard let file = try? SafeTensors.decode(bytes, verifyChecksum: false),
+                  let config = try? ModelConfig.from(file, path: input.lastPathComponent),
+                  var model = try? CTCModel(config, seed: 0) else { continue }
+            if (try? StateDict.load(file, into: &model, source: input.lastPathComponent)) != nil {
+                built.append(input.lastPathComponent)
+            }
+        }
+        XCTAssertTrue(built.contains("models_dnn.safetensors"), "built: \(built)")
+    }
+}
+
+/// The files of one fuzz target's seed and regression folders.
+enum FuzzInputs {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func files(_ target: String) throws -> [URL] {
+        var out: [URL] = []
+        for folder in ["seeds", "regressions"] {
+            let dir = root.appendingPathComponent("fixtures/fuzz/\(target)/\(folder)")
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { continue }
+            out += names.sorted().filter { !$0.hasPrefix(".") }.map { dir.appendingPathComponent($0) }
+        }
+        return out
+    }
+
+    /// The input under the file name the fuzz target gives it (readers may look at the name), in a fresh folder.
+    static func copy(_ input: URL, as name: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-fuzz-replay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent(name).path
+        try FileManager.default.copyItem(atPath: input.path, toPath: path)
+        return path
+    }
+}
