@@ -21,8 +21,8 @@ struct BenchStep: WorkbenchCommand {
             """
     )
 
-    @Option(help: "Model: dnn, lstm or bilstm.")
-    var model: String = "dnn"
+    @Option(help: "Model.")
+    var model: ModelKind = .dnn
 
     @Option(help: "Timed steps (after one warm-up step).")
     var reps: Int = 3
@@ -37,7 +37,7 @@ struct BenchStep: WorkbenchCommand {
     var json = false
 
     mutating func run(session: inout Session) throws {
-        guard let kind = ModelKind(rawValue: model) else { throw WorkbenchError("--model must be dnn, lstm or bilstm (got \(model))") }
+        let kind = model
         guard reps >= 1 else { throw WorkbenchError("--reps must be at least 1") }
         let config = corrected ? ModelConfig.standard(kind) : ModelConfig.seed(kind)
         let r = try StepBenchmark.run(config, name: kind.rawValue, reps: reps, threads: threads)

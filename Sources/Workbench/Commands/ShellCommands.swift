@@ -15,7 +15,7 @@ struct Help: WorkbenchCommand {
 
     mutating func run(session: inout Session) throws {
         if command.isEmpty {
-            Console.out(TrellisRoot.helpMessage())
+            Console.out(UsageText.overview(inShell: session.shell.inShell))
             return
         }
         if let message = CommandRunner.unknownCommandMessage(command) {
@@ -28,7 +28,7 @@ struct Help: WorkbenchCommand {
             }
             node = next
         }
-        Console.out(TrellisRoot.helpMessage(for: node))
+        Console.out(UsageText.asTyped(TrellisRoot.helpMessage(for: node), inShell: session.shell.inShell))
     }
 }
 

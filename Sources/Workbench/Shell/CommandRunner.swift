@@ -23,8 +23,18 @@ public enum CommandRunner {
         ".quit": "quit", ".exit": "exit", ".help": "help", "?": "help", ".version": "version",
     ]
 
-    /// Runs one command (its words, already tokenised) against `session`.
+    /// Runs one command (its words, already tokenised) against `session`; with `.timer on`, its run
+    /// time follows on standard error.
     public static func run(_ words: [String], session: inout Session) -> CommandOutcome {
+        let start = session.shell.timer ? RunTime.now() : nil
+        let outcome = runUntimed(words, session: &session)
+        if let start, session.shell.timer, !words.isEmpty {
+            Console.error(RunTime.now().elapsed(since: start).line)
+        }
+        return outcome
+    }
+
+    private static func runUntimed(_ words: [String], session: inout Session) -> CommandOutcome {
         guard var words = Optional(words), let first = words.first else { return .success }
         if let alias = shellAliases[first] { words[0] = alias }
         if let message = unknownCommandMessage(words) { return .failure(message) }
@@ -33,7 +43,7 @@ public enum CommandRunner {
         do {
             parsed = try TrellisRoot.parseAsRoot(words)
         } catch {
-            return report(parserError: error)
+            return report(parserError: error, session: session)
         }
 
         Interrupt.reset()
@@ -41,9 +51,10 @@ public enum CommandRunner {
             if var command = parsed as? any WorkbenchCommand {
                 try command.run(session: &session)
             } else {
-                // ArgumentParser's own commands (help) and groups without a default subcommand.
+                // Groups without a default subcommand (and any command ArgumentParser adds itself): what
+                // they throw is ArgumentParser's to describe, whatever its type.
                 var command = parsed
-                try command.run()
+                do { try command.run() } catch { return report(parserError: error, session: session) }
             }
         } catch is Interrupted {
             Interrupt.reset()
@@ -51,13 +62,12 @@ public enum CommandRunner {
         } catch let error as WorkbenchError {
             return .failure(error.description)
         } catch let error as CleanExit {
-            return report(parserError: error)
+            return report(parserError: error, session: session)
         } catch let error as ExitCode {
             return error.isSuccess ? .success : .failure("the command ended with status \(error.rawValue)")
         } catch let error as ValidationError {
-            return report(parserError: error)
+            return report(parserError: error, session: session)
         } catch {
-            if String(describing: type(of: error)) == "CommandError" { return report(parserError: error) }
             return .failure(describe(error))
         }
         if Interrupt.isRequested {
@@ -86,9 +96,10 @@ public enum CommandRunner {
     }
 
     /// Help text goes to stdout and counts as success; parse errors become failures with
-    /// ArgumentParser's full message (error, usage, pointer to --help).
-    private static func report(parserError error: Error) -> CommandOutcome {
-        let message = TrellisRoot.fullMessage(for: error)
+    /// ArgumentParser's full message (error, usage, pointer to --help), its usage lines naming the
+    /// command as it is typed where it runs.
+    private static func report(parserError error: Error, session: Session) -> CommandOutcome {
+        let message = UsageText.asTyped(TrellisRoot.fullMessage(for: error), inShell: session.shell.inShell)
         if TrellisRoot.exitCode(for: error).isSuccess {
             Console.out(message)
             return .success
