@@ -1,4 +1,4 @@
-// `bench ctc` and `bench lm`: the anchor workloads of /work/shared/anchors/README.md (PyTorch CPU,
+// `bench ctc` and `bench lm`: the anchor workloads of tools/anchors/README.md (PyTorch CPU,
 // 2 threads) run through Trellis, printed next to the PyTorch figures measured on this kind of machine.
 // The figures are copied into `Anchors` below so the repository never needs that folder at run time.
 import ArgumentParser
@@ -8,7 +8,7 @@ import Foundation
 import LanguageModel
 import NN
 
-/// PyTorch CPU reference figures (torch 2.11.0, 2 threads), from /work/shared/anchors/README.md.
+/// PyTorch CPU reference figures (torch 2.11.0, 2 threads), from the anchor figures in tools/anchors/README.md.
 enum Anchors {
     /// log-softmax + CTC loss forward and backward, T=400, batch 32, 29 classes, 100 labels, blank 28, mean.
     static let ctcSeconds = 0.048

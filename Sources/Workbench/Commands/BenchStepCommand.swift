@@ -1,5 +1,5 @@
 // `bench step`: one training step of the notebook's models on the anchors' fixed workload, beside PyTorch's
-// figure on this kind of machine (/work/shared/anchors/README.md; copied here so nothing reads that folder).
+// figure on this kind of machine (the anchor figures in tools/anchors/README.md, copied here so nothing reads a file).
 import ArgumentParser
 import Foundation
 import Models

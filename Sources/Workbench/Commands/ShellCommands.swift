@@ -7,7 +7,7 @@ struct Help: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "help",
         abstract: "List the commands, or show the full help of one command.",
-        discussion: "Every command also accepts --help. In the shell, Tab completes commands, options and file paths."
+        discussion: "Every command also accepts --help. In the shell, Tab completes commands, options, the values they declare and file paths."
     )
 
     @Argument(help: "A command (and subcommand) to describe, e.g. 'help demo'.")

@@ -34,7 +34,14 @@ struct REPL {
         while true {
             Interrupt.reset()
             let prompt = joiner.isContinuing ? REPL.continuationPrompt : REPL.prompt
-            guard let raw = Interrupt.atPrompt({ readline(prompt) }) else {
+            let (read, cleared) = Interrupt.atPrompt(freshPrompt: joiner.isContinuing ? REPL.prompt : nil) { readline(prompt) }
+            if cleared && joiner.isContinuing {
+                // Ctrl-C while continuing a line threw the whole unfinished command away (the first
+                // prompt came back), so what was read since is a new command.
+                joiner = LineJoiner()
+                typed = []
+            }
+            guard let raw = read else {
                 print("")  // Ctrl-D: end the prompt line
                 if joiner.isContinuing {
                     Console.error("error: the last command was left unfinished (its line ends in a backslash); it did not run")
