@@ -179,21 +179,19 @@ final class ShellFeatureTests: XCTestCase {
         XCTAssertTrue(tooNarrow.stderr.contains("--columns"), tooNarrow.stderr)
     }
 
-    /// On a terminal (util-linux `script` gives one), lines wider than it go through $PAGER.
-    func testWideOutputGoesThroughThePagerOnATerminal() throws {
+    /// Runs `trellis -c COMMAND` on a terminal (util-linux `script` gives it one) with `environment`;
+    /// returns the status and everything it printed, lines split on "\r\n".
+    private func onATerminal(_ command: String, environment: [String: String]) throws -> (status: Int32, lines: [String], text: String) {
         let script = URL(fileURLWithPath: "/usr/bin/script")
         guard FileManager.default.isExecutableFile(atPath: script.path) else { throw XCTSkip("util-linux 'script' is not installed") }
-        let binary = try TrellisBinary.url()
-        let command = "probs random 400 --seed 1; text '\(longText)'; align --columns 0; version"
         let process = Process()
         process.executableURL = script
-        process.arguments = ["-qec", "exec '\(binary.path)' -c \"\(command)\"", "/dev/null"]
+        process.arguments = ["-qec", "exec '\(try TrellisBinary.url().path)' -c \"\(command)\"", "/dev/null"]
         var env = ProcessInfo.processInfo.environment
-        env["PAGER"] = "sed s/^/paged:/"
-        env["COLUMNS"] = "100"
         env["TRELLIS_HISTORY"] = dir.appendingPathComponent("history").path
+        for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = dir.appendingPathComponent("out")
+        let out = dir.appendingPathComponent("terminal-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: out.path, contents: nil)
         let handle = try FileHandle(forWritingTo: out)
         process.standardOutput = handle
@@ -203,13 +201,37 @@ final class ShellFeatureTests: XCTestCase {
         process.waitUntilExit()
         try handle.close()
         let text = try String(contentsOf: out, encoding: .utf8)
-        XCTAssertEqual(process.terminationStatus, 0, text)
         // A terminal ends lines with "\r\n", one Character in Swift: split on any line break.
-        let paged = text.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("paged:") }
-        XCTAssertEqual(paged.count, 161, text)                    // every chart row, through the pager
-        XCTAssertTrue(paged.allSatisfy { $0.hasSuffix("|") && $0.count == "paged:".count + 400 + AlignmentChart.margin }, text)
-        XCTAssertFalse(text.contains("paged:trellis 0"), "short lines are not paged: \(text)")
-        XCTAssertFalse(text.contains("paged:soft alignment"), text)
+        return (process.terminationStatus, text.split(whereSeparator: \.isNewline).map(String.init), text)
+    }
+
+    /// On a terminal, lines wider than it go through $PAGER; shorter output does not.
+    func testWideOutputGoesThroughThePagerOnATerminal() throws {
+        let command = "probs random 400 --seed 1; text '\(longText)'; align --columns 0; version"
+        let run = try onATerminal(command, environment: ["PAGER": "sed s/^/paged:/", "COLUMNS": "100"])
+        XCTAssertEqual(run.status, 0, run.text)
+        let paged = run.lines.filter { $0.hasPrefix("paged:") }
+        XCTAssertEqual(paged.count, 161, run.text)                    // every chart row, through the pager
+        XCTAssertTrue(paged.allSatisfy { $0.hasSuffix("|") && $0.count == "paged:".count + 400 + AlignmentChart.margin }, run.text)
+        XCTAssertFalse(run.text.contains("paged:trellis 0"), "short lines are not paged: \(run.text)")
+        XCTAssertFalse(run.text.contains("paged:soft alignment"), run.text)
+
+        // Without --columns the chart is fitted to the terminal instead, and needs no pager.
+        let fitted = try onATerminal("probs random 400 --seed 1; text '\(longText)'; align",
+                                     environment: ["PAGER": "sed s/^/paged:/", "COLUMNS": "100"])
+        let rows = fitted.lines.filter { $0.hasSuffix("|") }
+        XCTAssertEqual(rows.count, 161, fitted.text)
+        XCTAssertTrue(rows.allSatisfy { $0.count <= 100 }, fitted.text)
+        XCTAssertFalse(fitted.text.contains("paged:"), fitted.text)
+    }
+
+    /// A $PAGER that names no program (or a missing less) does not swallow the output.
+    func testAPagerThatCannotRunLeavesTheOutputPrinted() throws {
+        let command = "probs random 400 --seed 1; text '\(longText)'; align --columns 0"
+        let run = try onATerminal(command, environment: ["PAGER": "no-such-pager-for-trellis", "COLUMNS": "100"])
+        XCTAssertEqual(run.status, 0, run.text)
+        let rows = run.lines.filter { $0.hasSuffix("|") && $0.count == 400 + AlignmentChart.margin }
+        XCTAssertEqual(rows.count, 161, run.text)
     }
 
     // MARK: - completion scripts and man page

@@ -26,7 +26,9 @@ public enum Terminal {
         return lines.contains { $0.count > columns }
     }
 
-    /// Runs `command` through /bin/sh with `text` on its standard input; false when it could not start.
+    /// Runs `command` through /bin/sh with `text` on its standard input; false when it could not
+    /// start or the shell did not find it (status 127: `$PAGER` names no program, or less is missing),
+    /// so that the caller prints the text itself.
     static func page(_ text: String, command: String) -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -34,15 +36,17 @@ public enum Terminal {
         let input = Pipe()
         process.standardInput = input
         do { try process.run() } catch { return false }
-        let writer = input.fileHandleForWriting
-        // A pager the user leaves early closes the pipe: writing then fails (EPIPE, SIGPIPE ignored
-        // below), which only means the rest is not wanted.
-        let previous = signal(SIGPIPE, SIG_IGN)
-        _ = try? writer.write(contentsOf: Data(text.utf8))
-        try? writer.close()
-        process.waitUntilExit()
-        signal(SIGPIPE, previous)
-        return true
+        return Interrupt.whilePaging {
+            let writer = input.fileHandleForWriting
+            // A pager the user leaves early closes the pipe: writing then fails (EPIPE; SIGPIPE is
+            // ignored meanwhile), which only means the rest is not wanted.
+            let previous = signal(SIGPIPE, SIG_IGN)
+            _ = try? writer.write(contentsOf: Data(text.utf8))
+            try? writer.close()
+            process.waitUntilExit()
+            signal(SIGPIPE, previous)
+            return process.terminationStatus != 127
+        }
     }
 }
 
