@@ -126,6 +126,17 @@ final class ShellFeatureTests: XCTestCase {
         XCTAssertTrue(oneShot.stdout.contains("USAGE: trellis beam ["), oneShot.stdout)
     }
 
+    /// A group typed without a subcommand shows its help (ArgumentParser throws that help from the
+    /// group's run(); the runner hands it back to ArgumentParser instead of matching the error's type name).
+    func testAGroupWithoutASubcommandShowsItsHelp() throws {
+        for (arguments, usage) in [(["probs"], "USAGE: trellis probs <subcommand>"), (["-c", "bench"], "USAGE: bench <subcommand>")] {
+            let result = try TrellisBinary.run(arguments)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertTrue(result.stdout.contains(usage), result.stdout)
+            XCTAssertEqual(result.stderr, "")
+        }
+    }
+
     func testUsageTextRewritesOnlyInsideTheShell() {
         let message = "Error: x\nUsage: trellis probs load <file>\n  See 'trellis probs load --help' for more information."
         XCTAssertEqual(UsageText.asTyped(message, inShell: false), message)
