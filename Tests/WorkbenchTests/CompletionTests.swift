@@ -52,6 +52,7 @@ final class CompletionTests: XCTestCase {
     func testPositionalArgumentsCompleteTheirDeclaredValues() {
         XCTAssertEqual(Completion.candidates(before: ".timer ", word: ""), ["on", "off"])
         XCTAssertEqual(Completion.candidates(before: "", word: ".t"), [".timer"])
+        XCTAssertNil(Completion.candidates(before: ".timer on ", word: ""), "one argument only: nothing declared after it")
     }
 
     func testPathsAndFreeValuesFallBackToFileNames() {

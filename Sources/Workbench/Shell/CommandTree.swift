@@ -23,7 +23,8 @@ struct CommandTree: Sendable {
     var subcommands: [CommandTree]
     var options: [String]         // "--out", "--json", ... (displayed long names)
     var valueOptions: [Option]    // the options above that take a value, with what completes it
-    var positionals: [Values]     // the positional arguments in order (the last may repeat)
+    var positionals: [Values]     // the positional arguments in order
+    var lastRepeats = false       // the last positional takes any number of words (`files...`)
 
     func child(named word: String) -> CommandTree? {
         subcommands.first { $0.names.contains(word) }
@@ -58,11 +59,13 @@ struct CommandTree: Sendable {
         var options: [String] = []
         var valueOptions: [Option] = []
         var positionals: [Values] = []
+        var lastRepeats = false
         for argument in node.arguments ?? [] where argument.shouldDisplay ?? true {
             let values = argument.values
             switch argument.kind {
             case "positional":
                 positionals.append(values)
+                lastRepeats = argument.isRepeating ?? false
             case "option":
                 let spelled = (argument.names ?? []).map(\.spelled)
                 valueOptions.append(Option(names: spelled, values: values))
@@ -77,6 +80,7 @@ struct CommandTree: Sendable {
         self.options = options
         self.valueOptions = valueOptions
         self.positionals = positionals
+        self.lastRepeats = lastRepeats
     }
 
     // The subset of ArgumentParser's ToolInfoV0 JSON that completion needs.
@@ -98,6 +102,7 @@ struct CommandTree: Sendable {
             var kind: String?
             var names: [Name]?
             var shouldDisplay: Bool?
+            var isRepeating: Bool?
             var allValues: [String]?
             var completionKind: CompletionKind?
 

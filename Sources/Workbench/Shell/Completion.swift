@@ -65,8 +65,13 @@ public enum Completion {
                 }
                 position += 1
             }
-            guard let last = node.positionals.last else { return nil }
-            declared = position < node.positionals.count ? node.positionals[position] : last
+            if position < node.positionals.count {
+                declared = node.positionals[position]
+            } else if node.lastRepeats, let last = node.positionals.last {
+                declared = last
+            } else {
+                return nil
+            }
         }
         guard case .list(let list) = declared else { return nil }
         return list.filter { $0.hasPrefix(word) }
