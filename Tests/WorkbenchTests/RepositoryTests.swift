@@ -96,6 +96,13 @@ final class RepositoryTests: XCTestCase {
         var listsSeen = 0
         for module in modules {
             guard let header = header(of: module) else { continue }
+            // Any Swift file a header names (in a list or in a sentence) exists, in the module or under Sources/.
+            let comment = header.split(separator: "\n", omittingEmptySubsequences: false).prefix { $0.hasPrefix("//") }.joined(separator: "\n")
+            for mention in Set(matches(#"([\w/+-]+\.swift)\b"#, in: comment).map { $0[1] }) {
+                let exists = !files(under: "Sources/\(module)").filter { $0.hasSuffix("/" + mention) }.isEmpty
+                    || FileManager.default.fileExists(atPath: root.appendingPathComponent("Sources/" + mention).path)
+                XCTAssertTrue(exists, "Sources/\(module)'s header names \(mention), which does not exist")
+            }
             let listed = listedFiles(header)
             if listed.isEmpty { continue }
             listsSeen += 1
