@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= release
 
-.PHONY: all setup build demo test fuzz clean
+.PHONY: all setup build demo test fuzz man completions clean
 
 all: build
 
@@ -28,6 +28,21 @@ test: setup
 FUZZ_RUNS ?= 2000
 fuzz:
 	./scripts/fuzz all $(FUZZ_RUNS)
+
+# The man page, generated from the command declarations by swift-argument-parser's generate-manual
+# plugin (it builds trellis and reads its --experimental-dump-help); the result is committed as
+# docs/trellis.1, so run this after changing a command. Read it with `man -l docs/trellis.1`.
+man: setup
+	$(SWIFT) package generate-manual --configuration $(CONFIG)
+	cp .build/plugins/GenerateManual/outputs/trellis/trellis.1 docs/trellis.1
+
+# Shell completion scripts for bash, zsh and fish, as swift-argument-parser generates them from the
+# same declarations (README.md, "Completion outside the shell", says where to put them).
+completions: build
+	mkdir -p .build/completions
+	.build/$(CONFIG)/trellis --generate-completion-script bash > .build/completions/trellis.bash
+	.build/$(CONFIG)/trellis --generate-completion-script zsh > .build/completions/_trellis
+	.build/$(CONFIG)/trellis --generate-completion-script fish > .build/completions/trellis.fish
 
 clean:
 	rm -rf .build out/demo data/default

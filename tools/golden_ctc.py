@@ -12,7 +12,7 @@ Cases:
     Sources/CTC/RandomProbabilities.swift), re-implemented here bit for bit, T=50, with losses of a few texts on
     log(p). The matrix itself is stored so the Swift test checks its generator against these exact numbers.
 
-usage: /work/torch-venv/bin/python tools/golden_ctc.py
+usage: torch-venv/bin/python tools/golden_ctc.py
 """
 import json, math, os
 import numpy as np

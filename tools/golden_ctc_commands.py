@@ -3,7 +3,7 @@
 For `probs random T --seed S [--peaky X]; text "..."; forward --json`, the log-likelihood that PyTorch's
 F.ctc_loss gives (float64, blank 28) on the same matrix (tools/golden_ctc.py's random_probabilities,
 a re-implementation of Trellis's RandomProbabilities). Writes fixtures/golden/ctc_commands.json.
-Run: /work/torch-venv/bin/python tools/golden_ctc_commands.py
+Run: torch-venv/bin/python tools/golden_ctc_commands.py
 """
 import json
 import os

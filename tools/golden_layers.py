@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden values for the NN module's layers, written by PyTorch (run with /work/torch-venv/bin/python).
+"""Golden values for the NN module's layers, written by PyTorch (run with torch-venv/bin/python).
 
 Each case is one small JSON file fixtures/golden/nn_<case>.json mapping names to {"shape": [...], "data": [...]}
 (row-major float32 values, PyTorch's layout) plus a few plain numbers/lists. A case holds the inputs, the

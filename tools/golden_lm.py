@@ -3,7 +3,7 @@
 KenLM is case-sensitive and Trellis's ARPAModel is not, so the model and the sentences are
 lower-cased first. Writes fixtures/golden/lm_small_scores.json: for each sentence the log10 total
 with <s> and </s> (what `query` prints as Total), the OOV count and the per-word log10 and n-gram length.
-Run: /work/torch-venv/bin/python tools/golden_lm.py
+Run: torch-venv/bin/python tools/golden_lm.py
 """
 import importlib.metadata
 import json

@@ -1,6 +1,6 @@
 """Golden mel spectrograms from torchaudio for Tests/AudioTests (run once; outputs are committed).
 
-usage: /work/torch-venv/bin/python tools/golden_mel.py
+usage: torch-venv/bin/python tools/golden_mel.py
 Writes fixtures/golden/mel_*.f32 (computed in float64, stored as raw little-endian float32, row-major (n_mels, frames) as torchaudio returns it),
 the synthetic input signal fixtures/golden/mel_input_chirp.f32, and fixtures/golden/mel_manifest.json describing
 each case (input, parameters, shape). The speech case reads fixtures/audio/speech16k.flac through soundfile

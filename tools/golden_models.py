@@ -4,7 +4,7 @@ stay small. For fixed weights and inputs it records each model's output, CTC los
 every parameter's gradient, computed in float64 from float32-rounded weights and inputs (the best oracle for a
 float32 engine). Dropout is off (model.eval()): PyTorch's random masks cannot be reproduced bit for bit.
 
-usage: /work/torch-venv/bin/python tools/golden_models.py [--out fixtures/golden]
+usage: torch-venv/bin/python tools/golden_models.py [--out fixtures/golden]
 writes fixtures/golden/models_<name>.safetensors with tensors
   param.<pytorch name>, grad.<pytorch name>, input (B,1,F,T), output (B,T',C), labels (B,Lmax) as float,
 and __metadata__ {config (JSON), loss, input_lengths, label_lengths}.

@@ -7,7 +7,7 @@ re-implemented verbatim below on numpy instead of torch), and writes
   fixtures/golden/seed_decode.json        shapes, offsets and the expected texts / scores
 The decoders see the float32 values widened to float64, exactly as the Swift tests do.
 
-usage: /work/torch-venv/bin/python tools/seed_decode_fixtures.py [--anchors /work/shared/anchors]
+usage: python3 tools/seed_decode_fixtures.py [--anchors tools/anchors]   (a Python with numpy; see tools/anchors/README.md)
 """
 import argparse, json, os, sys
 import numpy as np
@@ -46,7 +46,7 @@ def notebook_greedy(probs, blank=28):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--anchors", default="/work/shared/anchors")
+    ap.add_argument("--anchors", default=os.path.join(ROOT, "tools", "anchors"))
     a = ap.parse_args()
     sys.path.insert(0, a.anchors)
     from seed_decode import decode, tokenizer   # the notebook's Cells 10, 19, 20

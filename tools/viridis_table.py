@@ -1,6 +1,6 @@
 # Writes Sources/Figures/ViridisTable.swift: matplotlib's 256-entry viridis colormap (CC0, by
 # Stéfan van der Walt and Nathaniel Smith) as a Swift array, so Figures needs no Python at run time.
-# Needs matplotlib (not in the torch venv): python3 -m venv /tmp/mpl && /tmp/mpl/bin/pip install matplotlib
+# Needs matplotlib (not in the torch venv): python3 -m venv mpl-venv && mpl-venv/bin/pip install matplotlib
 import sys
 from matplotlib import colormaps
 

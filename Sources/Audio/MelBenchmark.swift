@@ -1,4 +1,4 @@
-// The `bench mel` workload of /work/shared/anchors: torchaudio-default MelSpectrogram of 60 s of Gaussian noise at
+// The `bench mel` workload of tools/anchors/README.md: torchaudio-default MelSpectrogram of 60 s of Gaussian noise at
 // 16 kHz, best of `reps` runs (the anchor reports PyTorch's best of its repetitions the same way).
 import Base
 import Foundation

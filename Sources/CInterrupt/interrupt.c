@@ -9,6 +9,7 @@
 
 #include <readline/readline.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +17,8 @@ static volatile sig_atomic_t interrupt_flag = 0;
 static volatile sig_atomic_t unanswered_count = 0;
 static volatile sig_atomic_t answered = 0;
 static volatile sig_atomic_t at_prompt = 0;
+static char *fresh_prompt = NULL;   // set and read outside signal context only
+static int prompt_cleared = 0;
 
 static void interrupt_handler(int signo) {
     (void)signo;
@@ -52,6 +55,16 @@ void trellis_interrupt_reset(void) {
 }
 
 void trellis_interrupt_set_at_prompt(int value) { at_prompt = value; }
+void trellis_interrupt_set_fresh_prompt(const char *prompt) {
+    free(fresh_prompt);
+    fresh_prompt = prompt ? strdup(prompt) : NULL;
+}
+
+int trellis_interrupt_take_prompt_cleared(void) {
+    int value = prompt_cleared;
+    prompt_cleared = 0;
+    return value;
+}
 
 // Called by readline (outside signal context) when its read is interrupted: Ctrl-C at the
 // prompt throws the typed line away and shows a fresh prompt, like bash and sqlite3.
@@ -59,6 +72,9 @@ static int readline_signal_event(void) {
     if (interrupt_flag) {
         trellis_interrupt_reset();
         rl_replace_line("", 0);
+        prompt_cleared = 1;
+        // In the continuation of a line the whole unfinished command goes: the first prompt returns.
+        if (fresh_prompt) rl_set_prompt(fresh_prompt);
         rl_crlf();
         rl_on_new_line();
         rl_redisplay();

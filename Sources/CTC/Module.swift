@@ -1,6 +1,7 @@
 // CTC: everything between a T×K matrix of log-probabilities and text.
 //
 // Files, one job each:
+//   Errors.swift            the module's typed errors (`CTCError`), worded for a student.
 //   Tokenizer.swift         the notebook's 29 symbols (' space a–z, blank _ = 28), text ↔ indices, normalising.
 //   LogSpace.swift          log-add-exp helpers and `LogProbabilities` (a T×K frame-major matrix).
 //   LogSoftmax.swift        the one log-softmax (Float and Double rows): scores → log-probabilities for
@@ -11,10 +12,10 @@
 //   Alignment.swift         soft alignment (per-frame state posteriors) and Viterbi forced alignment.
 //   GreedyDecoder.swift     best-path decoding (collapse repeats, drop blanks).
 //   PrefixBeamSearch.swift  the notebook's prefix beam search (Cell 20), log-space, trie of prefixes.
-//   WordLanguageModel.swift the small protocol beam search scores words through.
 //   ErrorRate.swift         WER/CER counted as sclite counts them (corpus and the notebook's per-utterance
 //                           mean), their `--json` reply (`ErrorRateReply`), and writing NIST `trn` files.
 //   Transcripts.swift       reading transcript files (trn, LibriSpeech trans.txt, plain text) and pairing a
 //                           reference with a hypothesis file by utterance id, as sclite does.
 //   RandomProbabilities.swift  the documented deterministic random matrix generator (SplitMix64, from Base).
+// Beam search scores words through the `LanguageModel` protocol of the LanguageModel module.
 // No I/O except `TrnWriter` and the transcript reader.

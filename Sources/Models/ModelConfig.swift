@@ -78,7 +78,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     }
 
     /// Trellis's default: recurrent models without the 29-wide projection, with a Linear classifier; the BiLSTM
-    /// is the reference fix of /work/shared/anchors/train_torch.py (4 residual CNN layers, 2-layer BiLSTM 128,
+    /// is the reference fix of tools/anchors/train_torch.py (4 residual CNN layers, 2-layer BiLSTM 128,
     /// dropout 0.1).
     public static func standard(_ kind: ModelKind) -> ModelConfig {
         switch kind {

@@ -1,5 +1,5 @@
 // `bench step`: one training step (forward, log-softmax, CTC loss, backward, Adam) of a model on the fixed
-// PyTorch anchor workload (bench_torch.py, docs/benchmarks.md) — batch 16 × 1 × 128 mels × 800 frames (10 s each), input lengths
+// workload of tools/anchors/README.md — batch 16 × 1 × 128 mels × 800 frames (10 s each), input lengths
 // 400, random labels of 150 — so the figure sits beside PyTorch's bench_torch.py step_* on the same machine.
 // FLOPs are counted the way PyTorch's FlopCounterMode counts them (convolutions and matrix products, 2 per
 // multiply-add; backward = input gradient + weight gradient, none for the first convolution's data input).

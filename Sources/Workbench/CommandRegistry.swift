@@ -7,6 +7,8 @@ public enum CommandRegistry {
     public static let all: [any ParsableCommand.Type] = [
         Help.self,
         Quit.self,
+        ReadCommand.self,
+        TimerCommand.self,
         Version.self,
         Sleep.self,
         Demo.self,

@@ -5,6 +5,8 @@
 //   trellis -c "cmd1; cmd2"    several commands, split on `;` outside quotes
 //   trellis --script FILE      one command per line, `#` comments; the first failing line
 //                              reports FILE:LINE: error and stops
+// In scripts, pipes and the REPL a line ending in a backslash continues on the next line, and
+// `.read FILE` runs a script from inside any of them.
 // The exit status is 0 when every command succeeded, 1 on a failure, 130 on Ctrl-C.
 import Base
 import Foundation
@@ -20,6 +22,8 @@ public enum Shell {
         // the write fails with EFBIG instead and AtomicFile reports "file size limit exceeded".
         signal(SIGXFSZ, SIG_IGN)
         var session = Session()
+        // Everywhere but `trellis CMD ARGS`, commands are typed without the program name.
+        session.shell.inShell = !(arguments.first.map { !["-c", "--script"].contains($0) } ?? false)
         switch arguments.first {
         case nil:
             if isatty(STDIN_FILENO) != 0 {
@@ -52,15 +56,26 @@ public enum Shell {
 
     /// Runs `text` line by line, stopping at the first line that fails.
     static func runLines(_ text: String, source: String, session: inout Session) -> Int32 {
-        var number = 0
-        for line in TextLines.split(text) {
-            number += 1
-            let outcome = CommandRunner.run(line: String(line), session: &session)
-            if outcome == .quit { return 0 }
-            let code = status(of: outcome, location: "\(source):\(number)")
-            if code != 0 { return code }
+        let (outcome, line) = runScript(text, session: &session)
+        if outcome == .quit { return 0 }
+        return status(of: outcome, location: "\(source):\(line)")
+    }
+
+    /// Runs the commands of a script's text (`--script`, piped stdin, `.read`), lines joined where a
+    /// backslash continues them, until one does not succeed: returns that outcome and the number of
+    /// the line its command starts on (or `.success`).
+    static func runScript(_ text: String, session: inout Session) -> (outcome: CommandOutcome, line: Int) {
+        var joiner = LineJoiner()
+        var lines = TextLines.split(text).map { Optional(String($0)) }
+        lines.append(nil)  // the end: a backslash on the last line has nothing to continue onto
+        for line in lines {
+            let command: (text: String, firstLine: Int)?
+            if let line { command = joiner.add(line) } else { command = joiner.finish() }
+            guard let command else { continue }
+            let outcome = CommandRunner.run(line: command.text, session: &session)
+            if outcome != .success { return (outcome, command.firstLine) }
         }
-        return 0
+        return (.success, 0)
     }
 
     /// Prints a failure (prefixed with FILE:LINE when there is one) and maps it to an exit status.

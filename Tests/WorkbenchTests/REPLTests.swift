@@ -127,4 +127,41 @@ final class REPLTests: XCTestCase {
         second.send("\u{15}quit\n")  // Ctrl-U clears the recalled line
         XCTAssertEqual(second.finish(), 0, second.buffer.text)
     }
+
+    /// A line ending in a backslash continues at "   ...> "; history keeps the command as one line;
+    /// Ctrl-C there throws the unfinished command away; Tab offers the values an option declares.
+    func testContinuationLinesCtrlCAndOptionValueCompletion() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let history = dir.appendingPathComponent("history")
+        let session = try TerminalSession(binary: try TrellisBinary.url(), historyFile: history)
+        try session.waitForPrompts(1)
+
+        session.send("version \\\n")
+        try session.wait(for: "the continuation prompt") { $0.contains("   ...> ") }
+        session.send("--json\n")
+        try session.wait(for: "the JSON version") { $0.contains("{\"trellis\"") }
+        try session.waitForPrompts(2)
+
+        // Ctrl-C at the continuation prompt: the first prompt returns and the pending line is gone.
+        session.send("verzion \\\n")
+        try session.wait(for: "a second continuation prompt") { $0.components(separatedBy: "   ...> ").count - 1 >= 2 }
+        session.send("\u{03}")
+        try session.waitForPrompts(3)
+        session.send("version\n")
+        try session.wait(for: "the plain version") { $0.contains("trellis 0.1") }
+        XCTAssertFalse(session.buffer.text.contains("Did you mean"), "the abandoned 'verzion' must not run: \(session.buffer.text)")
+        try session.waitForPrompts(4)
+
+        // Tab after --model completes from the declared cases: "bi" becomes "bilstm".
+        session.send("train --model bi\t")
+        try session.wait(for: "the completed value") { $0.contains("train --model bilstm") }
+        session.send("\u{15}")  // Ctrl-U: clear the line
+        session.send("\u{04}")
+        XCTAssertEqual(session.finish(), 0, session.buffer.text)
+
+        let saved = try String(contentsOf: history, encoding: .utf8)
+        XCTAssertTrue(saved.contains("version --json\nversion\n"), saved)
+        XCTAssertFalse(saved.contains("verzion"), saved)
+    }
 }

@@ -18,6 +18,11 @@ void trellis_interrupt_reset(void);
 /// 1 while readline waits at the prompt: Ctrl-C then clears the typed line.
 void trellis_interrupt_set_at_prompt(int value);
 
+/// While set (the shell is reading the continuation of a line), Ctrl-C at the prompt also puts
+/// this prompt back (the shell then drops the unfinished command); NULL unsets it. Copied.
+void trellis_interrupt_set_fresh_prompt(const char *prompt);
+/// 1 if Ctrl-C cleared the prompt since the last call (and clears that record).
+int trellis_interrupt_take_prompt_cleared(void);
 /// Makes readline hand SIGINT to the handler above and clear the line on Ctrl-C.
 void trellis_interrupt_install_readline_hook(void);
 

@@ -34,8 +34,8 @@ struct AudioLoad: WorkbenchCommand {
     @Option(help: "Channels of a raw PCM file.")
     var channels: Int = 1
 
-    @Option(help: "Encoding of a raw PCM file: s16le, s24le, s32le, f32le, f64le, u8.")
-    var encoding: String = "s16le"
+    @Option(help: "Encoding of a raw PCM file.")
+    var encoding: RawPCMEncoding = .s16le
 
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -57,11 +57,8 @@ struct AudioLoad: WorkbenchCommand {
         var sourceRate = 0
         do {
             if let rawRate {
-                guard let enc = RawPCMEncoding(rawValue: encoding) else {
-                    throw WorkbenchError("unknown --encoding '\(encoding)' (one of \(RawPCMEncoding.allCases.map(\.rawValue).joined(separator: ", ")))")
-                }
                 sourceRate = rawRate
-                wave = try AudioFile.loadRaw(file, sampleRate: rawRate, channels: channels, encoding: enc, targetRate: target)
+                wave = try AudioFile.loadRaw(file, sampleRate: rawRate, channels: channels, encoding: encoding, targetRate: target)
             } else {
                 sourceRate = try AudioFile.info(file).sampleRate
                 wave = try AudioFile.load(file, targetRate: target)
@@ -81,6 +78,22 @@ struct AudioLoad: WorkbenchCommand {
     }
 }
 
+// Audio's own enums, parsed as they are: help, errors and Tab completion list their cases.
+extension RawPCMEncoding: ExpressibleByArgument {}
+extension MelScale: ExpressibleByArgument {}
+
+/// `mel --log`: the compression applied to the mel energies ("log" is read as "ln").
+enum LogCompression: String, CaseIterable, ExpressibleByArgument {
+    case none, ln, db
+    init?(argument: String) { self.init(rawValue: argument == "log" ? "ln" : argument) }
+}
+
+/// `mel --normalize`: per-utterance normalisation.
+enum FeatureNormalization: String, CaseIterable, ExpressibleByArgument { case none, bin, utterance }
+
+/// `bench mel --method`: which DFT path to time.
+enum BenchMelMethod: String, CaseIterable, ExpressibleByArgument { case both, fft, gemm }
+
 /// Feature options shared by `mel` (and usable by other commands that compute features).
 struct MelOptions: ParsableArguments {
     @Option(name: .customLong("n-mels"), help: "Mel filters.")
@@ -97,12 +110,12 @@ struct MelOptions: ParsableArguments {
     var fMax: Double?
     @Option(help: "Power of the magnitude (2 power, 1 magnitude).", transform: finite)
     var power: Float = 2
-    @Option(name: .customLong("mel-scale"), help: "htk or slaney.")
-    var melScale: String = "htk"
+    @Option(name: .customLong("mel-scale"), help: "Mel scale.")
+    var melScale: MelScale = .htk
     @Option(help: "Log compression: none, ln (natural log, floor 1e-10) or db.")
-    var log: String = "none"
+    var log: LogCompression = .none
     @Option(help: "Per-utterance normalisation: none, bin (each mel bin) or utterance.")
-    var normalize: String = "none"
+    var normalize: FeatureNormalization = .none
 
     func config(sampleRate: Int) throws -> MelConfig {
         var c = MelConfig()
@@ -111,19 +124,16 @@ struct MelOptions: ParsableArguments {
         c.stft = STFTConfig(nFFT: nFFT, winLength: winLength, hopLength: hop, power: power)
         c.fMin = fMin
         c.fMax = fMax
-        guard let scale = MelScale(rawValue: melScale) else { throw WorkbenchError("--mel-scale must be htk or slaney") }
-        c.melScale = scale
+        c.melScale = melScale
         switch log {
-        case "none": c.log = .none
-        case "ln", "log": c.log = .log(floor: 1e-10)
-        case "db": c.log = .decibels(floor: 1e-10)
-        default: throw WorkbenchError("--log must be none, ln or db (got '\(log)')")
+        case .none: c.log = .none
+        case .ln: c.log = .log(floor: 1e-10)
+        case .db: c.log = .decibels(floor: 1e-10)
         }
         switch normalize {
-        case "none": c.normalization = .none
-        case "bin": c.normalization = .perBin
-        case "utterance": c.normalization = .utterance
-        default: throw WorkbenchError("--normalize must be none, bin or utterance (got '\(normalize)')")
+        case .none: c.normalization = .none
+        case .bin: c.normalization = .perBin
+        case .utterance: c.normalization = .utterance
         }
         return c
     }
@@ -201,8 +211,8 @@ struct BenchMel: WorkbenchCommand {
     @Option(help: "Seconds of audio.", transform: finite)
     var seconds: Double = 60
 
-    @Option(help: "DFT path to time: both, fft or gemm.")
-    var method: String = "both"
+    @Option(help: "DFT path to time.")
+    var method: BenchMelMethod = .both
 
     @Option(help: "Threads for the FFT path (default: up to 2).")
     var workers: Int?
@@ -233,10 +243,9 @@ struct BenchMel: WorkbenchCommand {
         guard workers.map({ $0 >= 1 }) ?? true else { throw WorkbenchError("--workers must be ≥ 1") }
         let methods: [DFTMethod]
         switch method {
-        case "both": methods = [.fft, .gemm]
-        case "fft": methods = [.fft]
-        case "gemm": methods = [.gemm]
-        default: throw WorkbenchError("--method must be both, fft or gemm (got '\(method)')")
+        case .both: methods = [.fft, .gemm]
+        case .fft: methods = [.fft]
+        case .gemm: methods = [.gemm]
         }
         let configs = methods.map { m -> MelConfig in
             var c = MelConfig(); c.stft.method = m; c.stft.workers = workers; return c

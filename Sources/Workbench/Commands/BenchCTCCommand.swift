@@ -1,5 +1,5 @@
-// `bench ctc` and `bench lm`: the PyTorch anchor workloads (bench_torch.py, PyTorch CPU, 2 threads; see
-// docs/benchmarks.md) run through Trellis, printed next to the PyTorch figures measured on this kind of machine.
+// `bench ctc` and `bench lm`: the anchor workloads of tools/anchors/README.md (PyTorch CPU,
+// 2 threads) run through Trellis, printed next to the PyTorch figures measured on this kind of machine.
 // The figures are copied into `Anchors` below so the repository never needs that folder at run time.
 import ArgumentParser
 import Base
@@ -9,7 +9,7 @@ import LanguageModel
 import Models
 import NN
 
-/// PyTorch CPU reference figures (torch 2.11.0, 2 threads) of the anchor workloads (docs/benchmarks.md).
+/// PyTorch CPU reference figures (torch 2.11.0, 2 threads), from the anchor figures in tools/anchors/README.md.
 enum Anchors {
     /// log-softmax + CTC loss forward and backward, T=400, batch 32, 29 classes, 100 labels, blank 28, mean.
     static let ctcSeconds = 0.048

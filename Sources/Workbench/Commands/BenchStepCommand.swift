@@ -1,5 +1,5 @@
 // `bench step`: one training step of the notebook's models on the anchors' fixed workload, beside PyTorch's
-// figure on this kind of machine (/work/shared/anchors/README.md; copied here so nothing reads that folder).
+// figure on this kind of machine (the anchor figures in tools/anchors/README.md, copied here so nothing reads a file).
 import ArgumentParser
 import Foundation
 import Models
@@ -21,8 +21,8 @@ struct BenchStep: WorkbenchCommand {
             """
     )
 
-    @Option(help: "Model: dnn, lstm or bilstm.")
-    var model: String = "dnn"
+    @Option(help: "Model.")
+    var model: ModelKind = .dnn
 
     @Option(help: "Timed steps (after one warm-up step).")
     var reps: Int = 3
@@ -56,7 +56,7 @@ struct BenchStep: WorkbenchCommand {
     }
 
     mutating func run(session: inout Session) throws {
-        guard let kind = ModelKind(rawValue: model) else { throw WorkbenchError("--model must be dnn, lstm or bilstm (got \(model))") }
+        let kind = model
         guard reps >= 1 else { throw WorkbenchError("--reps must be at least 1") }
         let config = corrected ? ModelConfig.standard(kind) : ModelConfig.seed(kind)
         let r = try StepBenchmark.run(config, name: kind.rawValue, reps: reps, threads: threads)

@@ -382,6 +382,16 @@ struct Align: WorkbenchCommand {
     @Option(help: "Write the T×S posterior table as np.savetxt does.", completion: .file())
     var save: String?
 
+    @Option(help: ArgumentHelp("Width of the chart in characters: consecutive frames share a column (showing their largest posterior) to fit; 0 shows every frame (through $PAGER on a terminal).",
+                               discussion: "Default: the terminal's width, or every frame when the output is not a terminal."))
+    var columns: Int?
+
+    func validate() throws {
+        if let columns, columns != 0 && columns <= AlignmentChart.margin {
+            throw ValidationError("--columns must be 0 (every frame) or more than \(AlignmentChart.margin) (got \(columns))")
+        }
+    }
+
     mutating func run(session: inout Session) throws {
         let trellis = try session.ctc.trellis(for: "align", tables: 3)
         let soft = trellis.softAlignment(shouldStop: { Interrupt.isRequested })
@@ -397,16 +407,11 @@ struct Align: WorkbenchCommand {
             Console.out("no alignment: \(trellis.explanation)")
             return
         }
-        Console.out("soft alignment, \(S) states × \(T) frames (log p = \(fmt(trellis.logLikelihood)))")
-        let shades: [(Double, Character)] = [(0.8, "#"), (0.6, "*"), (0.4, "+"), (0.2, ":"), (0.05, ".")]
-        for s in 0..<S {
-            var row = ""
-            for t in 0..<T {
-                let p = soft.posterior(frame: t, state: s)
-                row.append(shades.first { p >= $0.0 }?.1 ?? " ")
-            }
-            Console.out(pad(String(s), 4) + pad(symbolName(soft.states[s]), 3) + "|" + row + "|")
-        }
+        let width = columns.map { $0 == 0 ? nil : $0 } ?? Terminal.columns()
+        let k = AlignmentChart.framesPerColumn(frames: T, width: width)
+        let perColumn = k > 1 ? "; one column = \(k) frames, their largest posterior (--columns 0 shows every frame)" : ""
+        Console.out("soft alignment, \(S) states × \(T) frames (log p = \(fmt(trellis.logLikelihood))\(perColumn))")
+        Console.outWide(AlignmentChart.rows(posteriors: soft.posteriors, frames: T, states: soft.states.map(symbolName), width: width))
         if let save { Console.out("wrote \(save)") }
     }
 }
@@ -474,7 +479,7 @@ struct ViterbiCommand: WorkbenchCommand {
             Console.out(pad("'\(symbolName(s.symbol))'", 6) + pad(String(s.startFrame), 7) + pad(String(s.endFrame), 7)
                         + String(format: "%.4f", s.confidence))
         }
-        Console.out("frames: " + path.framePath.map(symbolName).joined())
+        Console.outWide(["frames: " + path.framePath.map(symbolName).joined()])
         if let save { Console.out("wrote \(save)") }
     }
 }

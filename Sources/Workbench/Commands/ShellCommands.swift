@@ -7,7 +7,7 @@ struct Help: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "help",
         abstract: "List the commands, or show the full help of one command.",
-        discussion: "Every command also accepts --help. In the shell, Tab completes commands, options and file paths."
+        discussion: "Every command also accepts --help. In the shell, Tab completes commands, options, the values they declare and file paths."
     )
 
     @Argument(help: "A command (and subcommand) to describe, e.g. 'help demo'.")
@@ -18,7 +18,7 @@ struct Help: WorkbenchCommand {
 
     mutating func run(session: inout Session) throws {
         if command.isEmpty {
-            try show(TrellisRoot.self, name: nil)
+            try show(TrellisRoot.self, name: nil, session: session)
             return
         }
         if let message = CommandRunner.unknownCommandMessage(command) {
@@ -31,11 +31,13 @@ struct Help: WorkbenchCommand {
             }
             node = next
         }
-        try show(node, name: command.joined(separator: " "))
+        try show(node, name: command.joined(separator: " "), session: session)
     }
 
-    private func show(_ node: ParsableCommand.Type, name: String?) throws {
-        let text = node == TrellisRoot.self ? TrellisRoot.helpMessage() : TrellisRoot.helpMessage(for: node)
+    private func show(_ node: ParsableCommand.Type, name: String?, session: Session) throws {
+        let inShell = session.shell.inShell
+        let text = node == TrellisRoot.self ? UsageText.overview(inShell: inShell)
+                                            : UsageText.asTyped(TrellisRoot.helpMessage(for: node), inShell: inShell)
         guard json else { return Console.out(text) }
         try printJSON(HelpReply(command: name, help: text, subcommands: node.configuration.subcommands.map {
             HelpReply.Subcommand(name: CommandRunner.names(of: $0)[0], abstract: $0.configuration.abstract)

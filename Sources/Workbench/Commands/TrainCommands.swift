@@ -24,8 +24,8 @@ struct Train: WorkbenchCommand {
             """
     )
 
-    @Option(help: "Model: dnn, lstm or bilstm.")
-    var model: String = "bilstm"
+    @Option(help: "Model.")
+    var model: ModelKind = .bilstm
     @Option(help: "LibriSpeech-layout folder with a train subset (and a test subset for evaluation).", completion: .directory)
     var data: String?
     @Option(help: "Run folder to create.", completion: .directory)
@@ -57,9 +57,9 @@ struct Train: WorkbenchCommand {
     @Flag(name: .customLong("seed-faithful"), help: "The notebook's exact recipe: raw power mel, 29-wide LSTM projections, no clipping.")
     var seedFaithful = false
     @Option(help: "Input features: log (normalised log-mel, the default) or raw (power mel, the notebook). One cause of the plateau: see docs/training.md.")
-    var features: String?
+    var features: FeatureChoice?
     @Option(help: "Recurrent models' output: linear (a Linear classifier, the default) or proj (29-wide LSTM projections, the notebook). The other cause.")
-    var head: String?
+    var head: HeadChoice?
     @Flag(name: .customLong("no-spec-augment"), help: "Train without SpecAugment.")
     var noSpecAugment = false
     @Flag(help: "Print the final summary as one JSON object (the log goes to standard error).")
@@ -95,8 +95,14 @@ struct Train: WorkbenchCommand {
         return corrected == notebook ? corrected : "\(corrected); with --seed-faithful \(notebook)"
     }
 
+    func validate() throws {
+        if head != nil && model == .dnn {
+            throw ValidationError("--head applies to the recurrent models (lstm, bilstm); the DNN always ends in a Linear classifier")
+        }
+    }
+
     func options() throws -> TrainingOptions {
-        guard let kind = ModelKind(rawValue: model) else { throw WorkbenchError("--model must be dnn, lstm or bilstm (got \(model))") }
+        let kind = model
         var o = seedFaithful ? TrainingOptions.notebook(kind) : TrainingOptions.corrected(kind)
         if let epochs { o.epochs = epochs }
         if let batch { o.batchSize = batch }
@@ -110,16 +116,13 @@ struct Train: WorkbenchCommand {
         if noSpecAugment { o.specAugment = false }
         switch features {
         case nil: break
-        case "log": o.features.logMel = true; o.features.normalize = true
-        case "raw": o.features.logMel = false; o.features.normalize = false
-        case let other?: throw WorkbenchError("--features must be log or raw (got \(other))")
+        case .log: o.features.logMel = true; o.features.normalize = true
+        case .raw: o.features.logMel = false; o.features.normalize = false
         }
         switch head {
         case nil: break
-        case _ where kind == .dnn: throw WorkbenchError("--head applies to the recurrent models (lstm, bilstm); the DNN always ends in a Linear classifier")
-        case "linear": o.model.projSize = 0; o.model.linearClassifier = true
-        case "proj": o.model.projSize = o.model.nClass; o.model.linearClassifier = false
-        case let other?: throw WorkbenchError("--head must be linear or proj (got \(other))")
+        case .linear: o.model.projSize = 0; o.model.linearClassifier = true
+        case .proj: o.model.projSize = o.model.nClass; o.model.linearClassifier = false
         }
         o.maxMinutes = minutes
         if let e = o.validationError() { throw WorkbenchError(e) }
@@ -166,10 +169,22 @@ struct Train: WorkbenchCommand {
     }
 }
 
+/// `train --features`: the model's input features.
+enum FeatureChoice: String, CaseIterable, ExpressibleByArgument { case log, raw }
+
+/// `train --head`: what the recurrent models end in.
+enum HeadChoice: String, CaseIterable, ExpressibleByArgument { case linear, proj }
+
+/// `--decoder`.
+enum DecoderKind: String, CaseIterable, ExpressibleByArgument { case greedy, beam }
+
+/// The model kinds are Models' own enum; parsing them here lists their cases in help, errors and completion.
+extension ModelKind: ExpressibleByArgument {}
+
 /// `--decoder`, `--beam-size`, `--lm` ... shared by `eval`, `transcribe` and `train` (its per-epoch evaluation).
 struct DecoderOptions: ParsableArguments {
-    @Option(help: "greedy or beam.")
-    var decoder: String = "greedy"
+    @Option(help: "Decoder.")
+    var decoder: DecoderKind = .greedy
     @Option(name: .customLong("beam-size"), help: "Beam size (beam decoder).")
     var beamSize: Int = 5
     @Option(help: "Prune threshold (beam decoder).", transform: finite)
@@ -181,16 +196,17 @@ struct DecoderOptions: ParsableArguments {
     @Option(help: "Length bonus β (beam decoder; the same default as 'beam').", transform: finite)
     var beta: Double = 0.1
 
+    func validate() throws {
+        if lm != nil && decoder == .greedy { throw ValidationError("--lm needs --decoder beam") }
+    }
+
     func choice(session: inout Session, quiet: Bool) throws -> DecoderChoice {
         switch decoder {
-        case "greedy":
-            if lm != nil { throw WorkbenchError("--lm needs --decoder beam") }
+        case .greedy:
             return .greedy
-        case "beam":
+        case .beam:
             let model = try lm.map { try loadLanguageModel($0, session: &session, quiet: quiet) }
             return .beam(BeamSearchOptions(beamSize: beamSize, prune: prune, alpha: alpha, beta: beta), model)
-        default:
-            throw WorkbenchError("--decoder must be greedy or beam (got \(decoder))")
         }
     }
 }

@@ -26,7 +26,9 @@ public enum CommandRunner {
 
     /// Runs one command (its words, already tokenised) against `session`. Under `--json` a failure is also written
     /// to standard output as `{"error": "..."}` (the front end still prints it to standard error and sets the status).
+    /// With `.timer on`, the command's run time follows on standard error.
     public static func run(_ words: [String], session: inout Session) -> CommandOutcome {
+        let start = session.shell.timer ? RunTime.now() : nil
         let json = requestsJSON(words)
         let outcome = execute(words, json: json, session: &session)
         if json {
@@ -35,6 +37,9 @@ public enum CommandRunner {
             case .interrupted: Console.out(#"{"error":"interrupted"}"#)
             case .success, .quit: break
             }
+        }
+        if let start, session.shell.timer, !words.isEmpty {
+            Console.error(RunTime.now().elapsed(since: start).line)
         }
         return outcome
     }
@@ -55,7 +60,7 @@ public enum CommandRunner {
         do {
             parsed = try TrellisRoot.parseAsRoot(words)
         } catch {
-            return report(parserError: error, json: json)
+            return report(parserError: error, json: json, session: session)
         }
 
         Interrupt.reset()
@@ -63,9 +68,10 @@ public enum CommandRunner {
             if var command = parsed as? any WorkbenchCommand {
                 try command.run(session: &session)
             } else {
-                // ArgumentParser's own commands (help) and groups without a default subcommand.
+                // Groups without a default subcommand (and any command ArgumentParser adds itself): what
+                // they throw is ArgumentParser's to describe, whatever its type.
                 var command = parsed
-                try command.run()
+                do { try command.run() } catch { return report(parserError: error, session: session) }
             }
         } catch is Interrupted {
             Interrupt.reset()
@@ -73,13 +79,12 @@ public enum CommandRunner {
         } catch let error as WorkbenchError {
             return .failure(error.description)
         } catch let error as CleanExit {
-            return report(parserError: error, json: json)
+            return report(parserError: error, json: json, session: session)
         } catch let error as ExitCode {
             return error.isSuccess ? .success : .failure("the command ended with status \(error.rawValue)")
         } catch let error as ValidationError {
-            return report(parserError: error, json: json)
+            return report(parserError: error, json: json, session: session)
         } catch {
-            if String(describing: type(of: error)) == "CommandError" { return report(parserError: error, json: json) }
             return .failure(describe(error))
         }
         if Interrupt.isRequested {
@@ -108,9 +113,10 @@ public enum CommandRunner {
     }
 
     /// Help text goes to stdout and counts as success; parse errors become failures with
-    /// ArgumentParser's full message (error, usage, pointer to --help).
-    private static func report(parserError error: Error, json: Bool) -> CommandOutcome {
-        let message = TrellisRoot.fullMessage(for: error)
+    /// ArgumentParser's full message (error, usage, pointer to --help), its usage lines naming the
+    /// command as it is typed where it runs.
+    private static func report(parserError error: Error, json: Bool, session: Session) -> CommandOutcome {
+        let message = UsageText.asTyped(TrellisRoot.fullMessage(for: error), inShell: session.shell.inShell)
         if TrellisRoot.exitCode(for: error).isSuccess {
             if json, let text = try? JSON.encode(HelpReply(command: nil, help: message, subcommands: [])) {
                 Console.out(text)
@@ -144,7 +150,7 @@ public enum CommandRunner {
         while i < words.count {
             let word = words[i]
             if walking { if let child = node.child(named: word) { node = child } else { walking = false } }
-            if i + 1 < words.count, node.valueOptions.contains(word), isNegativeNumber(words[i + 1]) {
+            if i + 1 < words.count, node.valueOptions.contains(where: { $0.names.contains(word) }), isNegativeNumber(words[i + 1]) {
                 out.append(word + "=" + words[i + 1])
                 i += 2
                 continue

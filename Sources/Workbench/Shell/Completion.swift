@@ -1,5 +1,7 @@
 // Tab completion for the REPL: command and subcommand names, the --options of the command being
-// typed, command names after `help`, and file paths (readline's own completion) everywhere else.
+// typed, the values an option or argument declares (`train --model <Tab>` offers dnn, lstm, bilstm:
+// the cases of its ExpressibleByArgument enum), command names after `help`, and file paths
+// (readline's own completion) everywhere else.
 import CReadline
 import Foundation
 
@@ -11,7 +13,11 @@ public enum Completion {
     }
 
     static func candidates(before prefix: String, word: String, tree: CommandTree) -> [String]? {
-        let previous = Tokenizer.lenientWords(prefix)
+        var previous = Tokenizer.lenientWords(prefix)
+        // `--model=<Tab>`: readline ends the word at `=`, so the option closes the line before it.
+        if let last = previous.last, last.hasPrefix("-"), last.hasSuffix("=") {
+            previous[previous.count - 1] = String(last.dropLast())
+        }
         var node = tree
         var index = 0
         while index < previous.count, let child = node.child(named: previous[index]) {
@@ -37,7 +43,38 @@ public enum Completion {
             }
             return target.subcommands.map { $0.names[0] }.filter { $0.hasPrefix(word) }.sorted()
         }
-        return nil
+        guard index > 0 else { return nil }
+        return values(node, after: Array(previous[index...]), word: word)
+    }
+
+    /// What the command `node` declares for the word being typed after `words` (its options and
+    /// arguments so far): the value list of the option just before it, or of the positional argument
+    /// whose place it is in. Nil (file names) for paths and free text.
+    static func values(_ node: CommandTree, after words: [String], word: String) -> [String]? {
+        let declared: CommandTree.Values
+        if let last = words.last, let option = node.valueOption(named: last) {
+            declared = option.values
+        } else {
+            var position = 0
+            var skipNext = false
+            for w in words {
+                if skipNext { skipNext = false; continue }
+                if w.hasPrefix("-") {
+                    skipNext = !w.contains("=") && node.valueOption(named: w) != nil
+                    continue
+                }
+                position += 1
+            }
+            if position < node.positionals.count {
+                declared = node.positionals[position]
+            } else if node.lastRepeats, let last = node.positionals.last {
+                declared = last
+            } else {
+                return nil
+            }
+        }
+        guard case .list(let list) = declared else { return nil }
+        return list.filter { $0.hasPrefix(word) }
     }
 
     /// Installs the completion function in readline.

@@ -39,11 +39,26 @@ public enum Interrupt {
         trellis_interrupt_install_readline_hook()
     }
 
-    /// Runs `body` (a readline call) with Ctrl-C meaning "clear the line".
-    static func atPrompt<T>(_ body: () -> T) -> T {
+    /// Runs `body` (a pager the user reads and leaves) with Ctrl-C recorded but never counted
+    /// towards killing the shell: the pager gets the same Ctrl-C and answers it itself.
+    static func whilePaging<T>(_ body: () -> T) -> T {
         trellis_interrupt_set_at_prompt(1)
         defer { trellis_interrupt_set_at_prompt(0) }
         return body()
+    }
+
+    /// Runs `body` (a readline call) with Ctrl-C meaning "clear the line" (and, with `freshPrompt`,
+    /// "show this prompt instead"); `cleared` tells whether a Ctrl-C cleared the line meanwhile.
+    static func atPrompt<T>(freshPrompt: String? = nil, _ body: () -> T) -> (value: T, cleared: Bool) {
+        _ = trellis_interrupt_take_prompt_cleared()
+        trellis_interrupt_set_at_prompt(1)
+        trellis_interrupt_set_fresh_prompt(freshPrompt)
+        defer {
+            trellis_interrupt_set_at_prompt(0)
+            trellis_interrupt_set_fresh_prompt(nil)
+        }
+        let value = body()
+        return (value, trellis_interrupt_take_prompt_cleared() != 0)
     }
 }
 

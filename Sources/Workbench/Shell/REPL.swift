@@ -1,10 +1,12 @@
 // The interactive shell (like sqlite3's): a readline prompt, persistent history, tab completion,
 // one Session kept across commands; a bad command prints an error and the prompt comes back.
+// A line ending in a backslash continues at a "   ...> " prompt; history keeps the whole command.
 import CReadline
 import Foundation
 
 struct REPL {
     static let prompt = "trellis> "
+    static let continuationPrompt = "   ...> "
 
     /// `$TRELLIS_HISTORY`, else `~/.trellis_history`.
     static func historyPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -27,22 +29,39 @@ struct REPL {
         Console.out("Trellis \(TrellisRoot.version): type 'help' for the commands, 'demo' for a tour, Tab to complete, Ctrl-D to leave.")
 
         var lastLine: String?
+        var joiner = LineJoiner()
+        var typed: [String] = []
         while true {
             Interrupt.reset()
-            guard let raw = Interrupt.atPrompt({ readline(REPL.prompt) }) else {
+            let prompt = joiner.isContinuing ? REPL.continuationPrompt : REPL.prompt
+            let (read, cleared) = Interrupt.atPrompt(freshPrompt: joiner.isContinuing ? REPL.prompt : nil) { readline(prompt) }
+            if cleared && joiner.isContinuing {
+                // Ctrl-C while continuing a line threw the whole unfinished command away (the first
+                // prompt came back), so what was read since is a new command.
+                joiner = LineJoiner()
+                typed = []
+            }
+            guard let raw = read else {
                 print("")  // Ctrl-D: end the prompt line
+                if joiner.isContinuing {
+                    Console.error("error: the last command was left unfinished (its line ends in a backslash); it did not run")
+                }
                 break
             }
             let line = String(cString: raw)
             free(raw)
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
+            if !joiner.isContinuing && line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            typed.append(line)
+            guard let command = joiner.add(line) else { continue }
+            let entry = LineJoiner.singleLine(typed)
+            typed = []
+            let trimmed = entry.trimmingCharacters(in: .whitespaces)
             if trimmed != lastLine {
-                add_history(line)
+                add_history(entry)
                 _ = append_history(1, historyFile)
                 lastLine = trimmed
             }
-            switch CommandRunner.run(line: line, session: &session) {
+            switch CommandRunner.run(line: command.text, session: &session) {
             case .success: continue
             case .quit: return 0
             case .interrupted: Console.error("\ninterrupted")

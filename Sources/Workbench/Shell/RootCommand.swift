@@ -15,10 +15,12 @@ public struct TrellisRoot: ParsableCommand {
             trellis --script FILE        (one command per line; '#' starts a comment)
             """,
         discussion: """
-            Without arguments Trellis reads commands from the terminal (tab completes commands, \
-            options and paths; history is kept in ~/.trellis_history or $TRELLIS_HISTORY) or, when \
+            Without arguments Trellis reads commands from the terminal (Tab completes commands, \
+            options, their values and paths; history is kept in ~/.trellis_history or $TRELLIS_HISTORY) or, when \
             stdin is not a terminal, runs its lines like a script. Ctrl-C stops the running command; \
-            'quit', 'exit' or Ctrl-D leaves.
+            'quit', 'exit' or Ctrl-D leaves. In the shell, scripts, pipes and -c strings a line ending in a \
+            backslash continues on the next. 'trellis --generate-completion-script bash' (or zsh, fish) prints \
+            a completion script for that shell; the man page is docs/trellis.1.
             """,
         subcommands: CommandRegistry.all
     )

@@ -1,8 +1,11 @@
 // Shell-like tokenising of one input line: whitespace separates words, single quotes keep text
 // literally, double quotes allow \" and \\ escapes, a backslash outside quotes escapes any
 // character, an unquoted `;` or line end (LF, CRLF or CR, as `-c "a\nb"` or a pasted block brings) separates
-// commands and an unquoted `#` at the start of a word starts a comment (to the end of its line). The REPL, `-c`,
-// `--script` and piped stdin all go through here.
+// commands and an unquoted `#` at the start of a word starts a comment (to the end of its line). A backslash
+// before a line break (outside single quotes) continues the line, as in sh: both vanish, so
+// `train --model dnn \⏎ --data DIR` is one command. The REPL, `-c`, `--script`, `.read` and piped stdin all go
+// through here; `continues(_:)` tells the line readers when a line ends in such a backslash and the next line
+// belongs to it.
 import Base
 
 /// A line that cannot be split into words, with the 1-based column of the culprit.
@@ -26,7 +29,18 @@ public enum Tokenizer {
         return result.commands.last ?? []
     }
 
-    struct Scan { var commands: [[String]] }
+    /// True when `line` ends in a backslash that continues it onto the next line (outside single
+    /// quotes and comments): the readers then join the next line to it.
+    public static func continues(_ line: String) -> Bool {
+        (try? scan(line, lenient: true))?.endsInBackslash ?? false
+    }
+
+    struct Scan {
+        var commands: [[String]]
+        var endsInBackslash = false
+    }
+
+    private static func isLineBreak(_ c: Character) -> Bool { c == "\n" || c == "\r\n" }
 
     private enum Quote { case none, single, double }
 
@@ -55,10 +69,11 @@ public enum Tokenizer {
                     quote = .none
                 } else if c == "\\" {
                     guard let next = chars.next() else {
-                        if lenient { break }
+                        if lenient { endWord(); return Scan(commands: commands, endsInBackslash: true) }
                         throw TokenizeError(column: column, reason: "a backslash ends the line inside double quotes")
                     }
                     column += 1
+                    if isLineBreak(next) { continue }  // continuation: both vanish
                     if next == "\"" || next == "\\" { word.append(next) } else { word.append(c); word.append(next) }
                 } else {
                     word.append(c)
@@ -82,10 +97,11 @@ public enum Tokenizer {
                     quote = .double; quoteColumn = column; inWord = true
                 } else if c == "\\" {
                     guard let next = chars.next() else {
-                        if lenient { break }
+                        if lenient { endWord(); return Scan(commands: commands, endsInBackslash: true) }
                         throw TokenizeError(column: column, reason: "a backslash ends the line with nothing to escape")
                     }
                     column += 1
+                    if isLineBreak(next) { continue }  // continuation: both vanish
                     word.append(next); inWord = true
                 } else {
                     word.append(c); inWord = true
