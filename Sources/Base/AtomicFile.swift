@@ -5,6 +5,7 @@
 //   - a symlink is followed to its target (the link stays a link, the file it names gets the new bytes);
 //   - an existing regular file keeps its permission bits (and its owner, where the process may set it);
 //   - a device node, FIFO, socket or folder is refused with a sentence saying what it is.
+// A file with several hard links gets a new inode at its own name; its other names keep the old bytes.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -140,6 +141,9 @@ public enum AtomicFile {
     /// The path the bytes will land at: `path` itself, or the file its symlink chain ends at (which need not
     /// exist yet).
     public static func resolvedTarget(of path: String) throws(FileWriteError) -> String {
+        guard !path.isEmpty, !path.hasSuffix("/") else {
+            throw FileWriteError(path: path, kind: .notRegularFile, reason: "is not a file name (it is empty or ends with '/')")
+        }
         var current = path
         for _ in 0..<40 {
             var st = stat()

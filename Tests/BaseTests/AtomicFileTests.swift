@@ -155,6 +155,15 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(mode(link) & S_IFMT, S_IFLNK)
     }
 
+    func testAPathThatNamesNoFileIsRefused() {
+        for path in ["", dir + "/"] {
+            XCTAssertThrowsError(try AtomicFile.write("x", to: path)) { error in
+                XCTAssertEqual((error as? FileWriteError)?.kind, .notRegularFile, "\(error)")
+            }
+        }
+        XCTAssertEqual(leftovers(), [])
+    }
+
     func testAMissingFolderIsNamed() {
         XCTAssertThrowsError(try AtomicFile.write("x", to: dir + "/no/such/file.txt")) { error in
             let e = error as? FileWriteError

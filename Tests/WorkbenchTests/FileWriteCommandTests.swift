@@ -55,6 +55,20 @@ final class FileWriteCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "old\n")
     }
 
+    /// `ulimit -f` used to end `train` with SIGXFSZ and no message; now the checkpoint write fails and says why.
+    func testTrainUnderAFileSizeLimitSaysSoInsteadOfDying() throws {
+        let data = path("data")
+        let synth = try TrellisBinary.run(["corpus", "synth", "--out", data, "--train", "8", "--test", "2", "--seed", "5", "--json"])
+        try XCTSkipIf(synth.status != 0 && synth.stderr.contains("espeak"), "speech synthesis tools missing: \(synth.stderr)")
+        XCTAssertEqual(synth.status, 0, synth.stderr)
+        // The tiny model's checkpoint is over 2 MB; 1500 blocks are 750 kB (dash) or 1.5 MB (bash).
+        let r = try runLimited(blocks: 1500, "train --model dnn --data \(data) --out \(path("run")) --epochs 1 --rnn-dim 16 --cnn-layers 1 --batch 4")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("file size limit exceeded"), r.stderr)
+        let checkpoints = (try? FileManager.default.contentsOfDirectory(atPath: path("run/checkpoints"))) ?? []
+        XCTAssertEqual(checkpoints.filter { $0.contains(".tmp-") }, [], "no temporary file left behind")
+    }
+
     func testSavingThroughASymlinkKeepsTheLinkAndAPrivateFileStaysPrivate() throws {
         let real = path("real.txt"), link = path("link.txt")
         try "old\n".write(toFile: real, atomically: false, encoding: .utf8)
