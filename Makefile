@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= release
 
-.PHONY: all setup build demo test clean
+.PHONY: all setup build demo test faults clean
 
 all: build
 
@@ -21,6 +21,10 @@ demo: build
 # compile the whole package twice.
 test: setup
 	$(SWIFT) test -c $(CONFIG)
+
+# Kill `trellis train` at 50 random moments and check every run folder it leaves (docs/reliability.md).
+faults: build
+	TRELLIS=.build/$(CONFIG)/trellis ./scripts/faults --kills 50
 
 clean:
 	rm -rf .build out/demo data/default
