@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= release
 
-.PHONY: all setup build demo test fuzz man completions clean
+.PHONY: all setup build demo test fuzz faults man completions clean
 
 all: build
 
@@ -43,6 +43,10 @@ completions: build
 	.build/$(CONFIG)/trellis --generate-completion-script bash > .build/completions/trellis.bash
 	.build/$(CONFIG)/trellis --generate-completion-script zsh > .build/completions/_trellis
 	.build/$(CONFIG)/trellis --generate-completion-script fish > .build/completions/trellis.fish
+
+# Kill `trellis train` at 50 random moments and check every run folder it leaves (docs/reliability.md).
+faults: build
+	TRELLIS=.build/$(CONFIG)/trellis ./scripts/faults --kills 50
 
 clean:
 	rm -rf .build out/demo data/default

@@ -5,7 +5,7 @@
 import Foundation
 
 /// A JSON value with object keys in file order and integers kept exact.
-enum HeaderValue: Equatable {
+enum HeaderValue {
     case object([(key: String, value: HeaderValue)])
     case array([HeaderValue])
     case string(String)
@@ -13,19 +13,6 @@ enum HeaderValue: Equatable {
     case number(Double)          // a number with a fraction or exponent, or an integer beyond Int
     case bool(Bool)
     case null
-
-    static func == (a: HeaderValue, b: HeaderValue) -> Bool {
-        switch (a, b) {
-        case let (.object(x), .object(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case let (.array(x), .array(y)): return x == y
-        case let (.string(x), .string(y)): return x == y
-        case let (.integer(x), .integer(y)): return x == y
-        case let (.number(x), .number(y)): return x == y
-        case let (.bool(x), .bool(y)): return x == y
-        case (.null, .null): return true
-        default: return false
-        }
-    }
 
     /// What kind of value this is, for messages ("a string", "an array").
     var kind: String {
