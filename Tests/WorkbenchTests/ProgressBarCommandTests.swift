@@ -1,5 +1,5 @@
 // The long commands' progress bars through the binary: on a terminal (a pseudo-terminal from util-linux `script`)
-// `corpus open`, `eval` and `transcribe` draw a bar with an ETA on standard error, while their standard output —
+// `train`, `corpus open`, `eval` and `transcribe` draw a bar with an ETA on standard error, while their standard output —
 // redirected to a file — holds only the `--json` reply. (With standard error in a file no bar is drawn at all:
 // JSONContractTests checks that for every command.)
 import Foundation
@@ -36,11 +36,14 @@ final class ProgressBarCommandTests: XCTestCase {
             try "\(speaker)-10-0000 THE CAT\n\(speaker)-10-0001 SAT\n".write(to: chapter.appendingPathComponent("\(speaker)-10.trans.txt"),
                                                                           atomically: true, encoding: .utf8)
         }
-        let trained = try TrellisBinary.run(["train", "--model", "dnn", "--data", dir.appendingPathComponent("corpus").path,
-                                             "--out", dir.appendingPathComponent("run").path, "--epochs", "1", "--batch", "2",
-                                             "--rnn-dim", "8", "--cnn-layers", "1", "--threads", "1"])
-        XCTAssertEqual(trained.status, 0, trained.stderr)
-        let checkpoint = "run/checkpoints/epoch-001.safetensors"
+        // Training: one bar for the whole run (its ETA counts every epoch left), the epoch in its detail.
+        let training = try onTerminal("\(trellis) train --model dnn --data corpus --out run --epochs 2 --batch 1 --rnn-dim 8 "
+                                      + "--cnn-layers 1 --threads 1 --json > train.json", in: dir)
+        XCTAssertTrue(training.contains("train ") && training.contains(" ETA ") && training.contains("epoch 2/2 step 2/2"), training)
+        XCTAssertTrue(training.contains("/4 "), "the bar counts the run's 4 steps, not one epoch's 2: \(training)")
+        let summary = try String(contentsOf: dir.appendingPathComponent("train.json"), encoding: .utf8)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])?["ending"] as? String, "finished", summary)
+        let checkpoint = "run/checkpoints/epoch-002.safetensors"
 
         for (name, command) in [("corpus open", "corpus open corpus --no-index --json"),
                                 ("eval", "eval --checkpoint \(checkpoint) --data corpus --json"),
