@@ -8,8 +8,10 @@ import XCTest
 final class ProgressBarCommandTests: XCTestCase {
     /// Runs `command` (a shell line) with standard error on a pseudo-terminal; returns what the terminal showed.
     private func onTerminal(_ command: String, in dir: URL) throws -> String {
-        let script = URL(fileURLWithPath: "/usr/bin/script")
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: script.path), "util-linux script is not installed")
+        let found = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .map { URL(fileURLWithPath: String($0)).appendingPathComponent("script") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        let script = try XCTUnwrap(found, "util-linux `script` (a pseudo-terminal) is not on the PATH")
         let transcript = dir.appendingPathComponent("terminal.txt")
         let p = Process()
         p.executableURL = script
