@@ -14,7 +14,7 @@ final class CompletionTests: XCTestCase {
 
     func testOptionsOfTheCommandBeingTyped() {
         XCTAssertEqual(Completion.candidates(before: "version ", word: "--j"), ["--json"])
-        XCTAssertEqual(Completion.candidates(before: "demo ", word: "--"), ["--out", "--seed", "--text", "--help"])
+        XCTAssertEqual(Completion.candidates(before: "demo ", word: "--"), ["--out", "--seed", "--text", "--json", "--help"])
     }
 
     func testAfterASemicolonTheNextCommandStarts() {

@@ -168,6 +168,7 @@ final class JSONContractTests: XCTestCase {
                 XCTFail("\(command): a line of standard output is not a JSON object: \(line)")
             }
             XCTAssertFalse(objects.last??["error"] is String, "\(command) failed: \(r.stdout)")
+            if let reply = objects.last ?? nil { checkGlossary(reply, in: leaf.path) }
             // Standard error here is a file, not a terminal: no progress bar is drawn into it.
             XCTAssertFalse(r.stderr.contains("\u{1B}[K") || r.stderr.contains(" ETA "), "\(command): a progress bar in a log:\n\(r.stderr)")
 
@@ -180,6 +181,39 @@ final class JSONContractTests: XCTestCase {
                 XCTAssertEqual(reply?.keys.sorted(), ["error"], "\(command) alone: \(alone.stdout)")
                 XCTAssertFalse((reply?["error"] as? String ?? "").isEmpty, command)
             }
+        }
+    }
+
+    /// Keys that mean the same in every reply have the same JSON type everywhere (docs/json.md's glossary): the
+    /// issue's examples were `states` a count here and a list there, `skipped` an object, an array or a number,
+    /// `wer` an object in one command and flat in another.
+    func checkGlossary(_ object: [String: Any], in command: String, path: String = "") {
+        for (key, value) in object {
+            let at = "\(command): \(path)\(key)"
+            switch key {
+            case "states", "skipped", "frames", "classes", "utterances", "next_frame", "epoch":
+                XCTAssertTrue(value is NSNull || (value as? Int) != nil, "\(at) is not a count: \(value)")
+                XCTAssertFalse(value is [Any] || value is [String: Any] || value is String, "\(at) is not a count: \(value)")
+            case "wer", "cer":
+                let rate = value as? [String: Any]
+                XCTAssertNotNil(rate, "\(at) is not an error-rate object: \(value)")
+                XCTAssertEqual(rate.map { Set($0.keys) }, ["unit", "utterances", "errors", "substitutions", "deletions", "insertions",
+                                                          "correct", "reference_length", "rate", "utterance_mean"], at)
+            case "labels", "skipped_reasons", "warnings", "files", "subcommands", "segments", "steps", "updates", "beams", "words":
+                XCTAssertTrue(value is [Any] || value is NSNull, "\(at) is not a list: \(value)")
+            case "saved", "text", "file", "source", "language_model", "error", "explanation", "checkpoint", "out", "run", "root":
+                XCTAssertTrue(value is String || value is NSNull, "\(at) is not a string or null: \(value)")
+            case "log_likelihood", "path_log_probability", "score", "elapsed_seconds", "duration_seconds", "hours":
+                XCTAssertTrue(value is NSNull || (value as? Double) != nil, "\(at) is not a number: \(value)")
+            case "trn":
+                XCTAssertTrue(value is NSNull || value is [String], "\(at) is not a list of files or null: \(value)")
+            default:
+                break
+            }
+            // `last_epoch` is a metrics.jsonl line: its keys are that file's (docs/training.md).
+            if key == "last_epoch" { continue }
+            if let nested = value as? [String: Any] { checkGlossary(nested, in: command, path: path + key + ".") }
+            if let list = value as? [[String: Any]] { for item in list { checkGlossary(item, in: command, path: path + key + "[].") } }
         }
     }
 

@@ -28,7 +28,7 @@ struct Demo: WorkbenchCommand {
     struct Reply: Encodable {
         var out: String
         /// Steps run (fewer than `steps_total` when Ctrl-C stopped the demo).
-        var steps: Int
+        var stepsRun: Int
         var stepsTotal: Int
         var files: [String]
     }
@@ -74,7 +74,7 @@ struct Demo: WorkbenchCommand {
             done += 1
         }
         if json {
-            return try printJSON(Reply(out: out, steps: done, stepsTotal: Demo.steps.count, files: context.writtenFiles))
+            return try printJSON(Reply(out: out, stepsRun: done, stepsTotal: Demo.steps.count, files: context.writtenFiles))
         }
         guard done == Demo.steps.count else { return }
         context.say("\nDone. Files written:")
