@@ -55,9 +55,7 @@ public enum MetricsLog {
             text += try enc.encode(m)
             text.append(0x0A)
         }
-        do { try AtomicFile.write(text, to: url) } catch {
-            throw RunFolderError("cannot write \(url.path) (the previous file is unchanged): \(error)")
-        }
+        try AtomicFile.write(text, to: url)   // its errors name the file and say the previous one is unchanged
     }
 
     /// All complete lines, in order.
