@@ -62,9 +62,6 @@ public struct FeaturePipeline: Sendable {
         self.noiseSNR = noiseSNR
     }
 
-    /// The notebook's pipeline: raw power mel (no log), TimeMasking(15) + FrequencyMasking(20).
-    public static var notebook: FeaturePipeline { FeaturePipeline(features: .notebook()) }
-
     public var mel: MelConfig { features.melConfig }
 
     var perturbsWaveform: Bool { !speedFactors.isEmpty || noiseSNR != nil }

@@ -1,5 +1,6 @@
 // Trainer: the notebook's training loop (Cells 33–40) as a resumable run. Per epoch: length-bucketed, shuffled
-// batches with SpecAugment; one TrainStep each (bad batches skipped and counted); then evaluation on the test
+// batches with SpecAugment; one TrainStep each (bad batches skipped and counted, utterances whose audio does not
+// decode left out and named); then evaluation on the test
 // subset, the probability matrices of a few fixed test utterances, a checkpoint and one metrics line.
 // Everything random derives from (seed, epoch, batch index), so a run resumed from any checkpoint continues
 // exactly as the uninterrupted one would have.

@@ -128,4 +128,26 @@ final class ModelOutputTests: XCTestCase {
         XCTAssertTrue(log.contains { $0.contains(badTrain.id) && $0.contains("unreadable audio") }, "\(log)")
         XCTAssertTrue(log.contains { $0.contains("skipped 2 undecodable audio file(s)") }, "\(log)")
     }
+
+    /// What analyses over a data set (blank statistics, alignments per checkpoint) will read: every utterance
+    /// once, each with its own output frames, and the model's mode left as it was.
+    func testOutputsOverADataSetVisitEveryUtteranceOnce() throws {
+        var loaded = try model(cnnLayers: 1)
+        loaded.model.setMode(.training)
+        let utts = try corpus()
+        var seen: [String] = [], blankShare: [Double] = []
+        let config = loaded.model.config
+        let skipped = try loaded.model.outputs(over: utts, features: features, batchSize: 4) { batch, out, _, _ in
+            XCTAssertEqual(out.lengths, batch.featureLengths.map { config.outputFrames($0) })
+            for (i, m) in try out.logProbabilities().enumerated() {
+                seen.append(batch.ids[i])
+                let blanks = (0..<m.frames).filter { t in (0..<m.classes).max { m[t, $0] < m[t, $1] } == m.classes - 1 }.count
+                blankShare.append(Double(blanks) / Double(m.frames))
+            }
+        }
+        XCTAssertEqual(skipped, [])
+        XCTAssertEqual(seen.sorted(), utts.map(\.id).sorted())
+        XCTAssertTrue(blankShare.allSatisfy { (0...1).contains($0) })
+        XCTAssertEqual(loaded.model.mode, .training)
+    }
 }
