@@ -1,7 +1,7 @@
 // The `--json` contract (docs/json.md) and the help defaults, checked over the whole command registry through the
 // built binary, so a new command cannot slip past them:
-//  - every command that prints something declares --json (the two that print nothing, `quit` and `sleep`, are run
-//    to show that they print nothing);
+//  - every command that prints something declares --json (those that print nothing of their own, `quit`, `sleep`,
+//    `.read` and `.timer`, are run to show it);
 //  - run with --json in a small session (a random matrix, a transcript, the fixture ARPA model, the fixture
 //    recording, a two-subset corpus made of it, a model trained on it for one epoch), each command's standard
 //    output is exactly one JSON object (one per file for `transcribe`) with nothing else in it;
@@ -129,8 +129,9 @@ final class JSONContractTests: XCTestCase {
         "bench step": "a fixed workload of batch 16 × 800 frames: minutes on a busy machine",
     ]
 
-    /// Commands that print nothing, so have no --json; run to show it.
-    static let silent: [String: [String]] = ["quit": [], "sleep": ["0"]]
+    /// Commands that print nothing of their own, so have no --json; run to show it. (`.read` prints what the
+    /// commands of its script print, each with its own --json; `.timer` writes its lines to standard error.)
+    static let silent: [String: [String]] = ["quit": [], "sleep": ["0"], ".read": ["/dev/null"], ".timer": ["off"]]
 
     func testEveryCommandKeepsTheJSONContract() throws {
         let leaves = try Self.leaves()
@@ -259,7 +260,7 @@ final class JSONContractTests: XCTestCase {
         for expected in ["epochs> Epochs (the OneCycle schedule spans them; default: 12; with --seed-faithful 20)",
                          "Batch size (default: 16; with --seed-faithful 64)",
                          "(default: 0.001 for dnn and lstm, 0.002 for bilstm; with --seed-faithful 0.001)",
-                         "SpecAugment (default: 7)", "workers (default: 2)", "(default: 5.0; with --seed-faithful none)"] {
+                         "SpecAugment (default: 7)", "workers (default: every available processor)", "(default: 5.0; with --seed-faithful none)"] {
             XCTAssertTrue(help.contains(expected), "train help lacks \(expected):\n\(r.stdout)")
         }
     }

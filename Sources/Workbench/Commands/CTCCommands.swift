@@ -121,7 +121,7 @@ struct ProbsRandom: WorkbenchCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Scale of the logits: larger values give spikier frames.", transform: finite)
+    @Option(help: "Scale of the logits: larger values give spikier frames (default: 1).", transform: finite)
     var peaky: Double = 1
 
     @Flag(help: "Print one JSON object.")
@@ -382,8 +382,7 @@ struct Align: WorkbenchCommand {
     @Option(help: "Write the T×S posterior table as np.savetxt does.", completion: .file())
     var save: String?
 
-    @Option(help: ArgumentHelp("Width of the chart in characters: consecutive frames share a column (showing their largest posterior) to fit; 0 shows every frame (through $PAGER on a terminal).",
-                               discussion: "Default: the terminal's width, or every frame when the output is not a terminal."))
+    @Option(help: ArgumentHelp("Width of the chart in characters: consecutive frames share a column (showing their largest posterior) to fit; 0 shows every frame (through $PAGER on a terminal). Default: the terminal's width, or every frame when the output is not a terminal."))
     var columns: Int?
 
     func validate() throws {
@@ -533,16 +532,16 @@ struct Beam: WorkbenchCommand {
     @Option(help: "Beam size (1 to \(BeamSearchOptions.maxBeamSize)).")
     var size: Int = 5
 
-    @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning).", transform: finite)
+    @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning) (default: 1e-3).", transform: finite)
     var prune: Double = 1e-3
 
     @Option(help: "An ARPA model (.arpa or .arpa.gz) to load and use.", completion: .file())
     var lm: String?
 
-    @Option(help: "LM weight α.", transform: finite)
+    @Option(help: "LM weight α (default: 0.1).", transform: finite)
     var alpha: Double = 0.1
 
-    @Option(help: "Length bonus β.", transform: finite)
+    @Option(help: "Length bonus β (default: 0.1).", transform: finite)
     var beta: Double = 0.1
 
     @Flag(help: "Ignore the session's language model.")
