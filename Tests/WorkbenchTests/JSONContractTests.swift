@@ -131,7 +131,14 @@ final class JSONContractTests: XCTestCase {
 
     /// Commands that print nothing of their own, so have no --json; run to show it. (`.read` prints what the
     /// commands of its script print, each with its own --json; `.timer` writes its lines to standard error.)
-    static let silent: [String: [String]] = ["quit": [], "sleep": ["0"], ".read": ["/dev/null"], ".timer": ["off"]]
+    static let silent: [String: [String]] = ["quit": [], "sleep": ["0"], ".read": [commentOnlyScript], ".timer": ["off"]]
+
+    /// A script with nothing to run, for `.read`.
+    static let commentOnlyScript: String = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-comment-only-\(getpid()).trellis")
+        try? "# nothing to run\n".write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }()
 
     func testEveryCommandKeepsTheJSONContract() throws {
         let leaves = try Self.leaves()
