@@ -136,6 +136,11 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("beam size must be between 1 and 4096, got 1000000"), r.stderr)
         XCTAssertEqual(try trellis("probs random 10; beam --size 4096").status, 0)
+        // Within the bound, a long matrix still meets the memory limit (4096 over 10,000 frames took 24 GB).
+        let long = try trellis("probs random 10000; beam --size 4096")
+        XCTAssertEqual(long.status, 1)
+        XCTAssertTrue(long.stderr.contains("a beam of 4096 over T = 10000 frames (at worst) would need 31.0 GB"), long.stderr)
+        XCTAssertTrue(long.stderr.contains("use a smaller --size"), long.stderr)
     }
 
     /// Before: `forward` took 9.4 GB for T = 30,000 and a 10,000-character text.

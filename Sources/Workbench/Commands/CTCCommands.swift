@@ -445,6 +445,9 @@ struct Beam: WorkbenchCommand {
         } else if !noLm {
             model = session.ctc.languageModel
         }
+        try MemoryLimit.current().check(PrefixBeamSearch.worstCaseBytes(frames: m.frames, classes: m.classes, beamSize: size),
+                                        for: "a beam of \(size) over T = \(m.frames) frames (at worst)",
+                                        advice: "use a smaller --size or a shorter matrix")
         var options = BeamSearchOptions(beamSize: size, prune: prune, alpha: alpha, beta: beta)
         options.lmStartsWithSentenceBegin = sentenceBegin
         let start = DispatchTime.now().uptimeNanoseconds

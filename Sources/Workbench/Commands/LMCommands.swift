@@ -18,7 +18,9 @@ func loadLanguageModel(_ path: String, session: inout Session, quiet: Bool = fal
     let start = DispatchTime.now().uptimeNanoseconds
     let model: ARPAModel
     do {
-        model = try ARPAModel(contentsOf: path, unknownLog10: unknownLog10)
+        model = try ARPAModel(contentsOf: path, unknownLog10: unknownLog10, shouldStop: { Interrupt.isRequested })
+    } catch let error as ARPAError where error.kind == .stopped {
+        throw Interrupted()
     } catch let error as ARPAError {
         throw WorkbenchError(error.description)
     }
