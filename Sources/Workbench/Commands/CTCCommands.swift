@@ -445,9 +445,11 @@ struct Beam: WorkbenchCommand {
         } else if !noLm {
             model = session.ctc.languageModel
         }
-        try MemoryLimit.current().check(PrefixBeamSearch.worstCaseBytes(frames: m.frames, classes: m.classes, beamSize: size),
-                                        for: "a beam of \(size) over T = \(m.frames) frames (at worst)",
-                                        advice: "use a smaller --size or a shorter matrix")
+        if size <= BeamSearchOptions.maxBeamSize {    // a size beyond the bound gets decode's own message
+            try MemoryLimit.current().check(PrefixBeamSearch.worstCaseBytes(frames: m.frames, classes: m.classes, beamSize: size),
+                                            for: "a beam of \(size) over T = \(m.frames) frames (at worst)",
+                                            advice: "use a smaller --size or a shorter matrix")
+        }
         var options = BeamSearchOptions(beamSize: size, prune: prune, alpha: alpha, beta: beta)
         options.lmStartsWithSentenceBegin = sentenceBegin
         let start = DispatchTime.now().uptimeNanoseconds
