@@ -54,6 +54,31 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(c.stdout.split(separator: "\n").count, 3, c.stdout)
     }
 
+    /// np.savetxt files written on Windows (CRLF) load like LF ones.
+    func testCRLFSavetxtMatricesLoad() throws {
+        let dir = try scratch()
+        let lf = dir.appendingPathComponent("lf.txt").path, crlf = dir.appendingPathComponent("crlf.txt").path
+        XCTAssertEqual(try trellis("probs random 4 --seed 2; probs save \(lf)").status, 0)
+        let text = try String(contentsOfFile: lf, encoding: .utf8)
+        try ("# a header\r\n" + text.replacingOccurrences(of: "\n", with: "\r\n")).write(toFile: crlf, atomically: true, encoding: .utf8)
+        let a = try trellis("probs load \(lf); greedy --json"), b = try trellis("probs load \(crlf); greedy --json")
+        XCTAssertEqual(b.status, 0, b.stderr)
+        XCTAssertEqual(a.stdout.split(separator: "\n").last, b.stdout.split(separator: "\n").last)
+    }
+
+    /// The ARPA header fix holds on every way into the reader (before: status 134 from `beam --lm` too).
+    func testAHugeARPAHeaderThroughBeamIsAnErrorNotAnAbort() throws {
+        let dir = try scratch()
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/lm/small.arpa")
+        let path = dir.appendingPathComponent("h.arpa").path
+        try String(contentsOf: fixture, encoding: .utf8).replacingOccurrences(of: "ngram 1=8", with: "ngram 1=1000000000000")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try trellis("probs random 20; beam --lm \(path)")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("h.arpa:16: the \\data\\ header announced 1000000000000 1-grams but the section has 8"), r.stderr)
+    }
+
     func testAFailingCRLFScriptLineIsNumberedLikeLF() throws {
         let dir = try scratch()
         let script = dir.appendingPathComponent("bad.trellis")
