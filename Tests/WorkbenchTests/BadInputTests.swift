@@ -107,6 +107,14 @@ final class BadInputTests: XCTestCase {
         }
     }
 
+    /// ArgumentParser shows no default for an option parsed through a transform; the help text carries it.
+    func testCheckedOptionsStillShowTheirDefaults() throws {
+        let help = try TrellisBinary.run(["beam", "--help"]).stdout
+        for line in ["LM weight α. (default: 0.1)", "Length bonus β. (default: 0.1)", "(0 = no pruning). (default: 0.001)"] {
+            XCTAssertTrue(help.contains(line), "\(line)\n\(help)")
+        }
+    }
+
     func testFiniteHelper() throws {
         XCTAssertEqual(try finite("-1.5") as Double, -1.5)
         XCTAssertEqual(try finite("2") as Float, 2)

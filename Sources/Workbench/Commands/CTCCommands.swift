@@ -97,7 +97,7 @@ struct ProbsRandom: WorkbenchCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Scale of the logits: larger values give spikier frames.", transform: finite)
+    @Option(help: "Scale of the logits: larger values give spikier frames. (default: 1.0)", transform: finite)
     var peaky: Double = 1
 
     mutating func run(session: inout Session) throws {
@@ -416,16 +416,16 @@ struct Beam: WorkbenchCommand {
     @Option(help: "Beam size (1 to \(BeamSearchOptions.maxBeamSize)).")
     var size: Int = 5
 
-    @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning).", transform: finite)
+    @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning). (default: 0.001)", transform: finite)
     var prune: Double = 1e-3
 
     @Option(help: "An ARPA model (.arpa or .arpa.gz) to load and use.", completion: .file())
     var lm: String?
 
-    @Option(help: "LM weight α.", transform: finite)
+    @Option(help: "LM weight α. (default: 0.1)", transform: finite)
     var alpha: Double = 0.1
 
-    @Option(help: "Length bonus β.", transform: finite)
+    @Option(help: "Length bonus β. (default: 0.1)", transform: finite)
     var beta: Double = 0.1
 
     @Flag(help: "Ignore the session's language model.")

@@ -203,13 +203,13 @@ struct CorpusSynth: WorkbenchCommand {
     var minWords: Int = 3
     @Option(name: .customLong("max-words"), help: "Longest sentence in words.")
     var maxWords: Int = 20
-    @Option(name: .customLong("max-seconds"), help: "Longest utterance in seconds (longer ones get another sentence).", transform: finite)
+    @Option(name: .customLong("max-seconds"), help: "Longest utterance in seconds (longer ones get another sentence). (default: 12.0)", transform: finite)
     var maxSeconds: Double = 12
     @Option(help: "Per-utterance tempo range LO:HI, e.g. 0.9:1.1 (default off).")
     var tempo: String?
     @Option(help: "Additive white noise SNR range in dB LO:HI, e.g. 15:35 (default off).")
     var noise: String?
-    @Option(name: .customLong("noise-fraction"), help: "Fraction of utterances that get noise.", transform: finite)
+    @Option(name: .customLong("noise-fraction"), help: "Fraction of utterances that get noise. (default: 0.5)", transform: finite)
     var noiseFraction: Double = 0.5
     @Option(help: "Parallel synthesis jobs.")
     var jobs: Int = 2

@@ -47,7 +47,7 @@ struct LMLoad: WorkbenchCommand {
     @Argument(help: "The ARPA file.", completion: .file())
     var file: String
 
-    @Option(help: "log10 probability of out-of-vocabulary words when the file has no <unk> (KenLM: -100).", transform: finite)
+    @Option(help: "log10 probability of out-of-vocabulary words when the file has no <unk> (KenLM: -100). (default: -100.0)", transform: finite)
     var unkLog10: Float = -100
 
     @Flag(help: "Print one JSON object.")

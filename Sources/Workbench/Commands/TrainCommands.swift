@@ -142,13 +142,13 @@ struct DecoderOptions: ParsableArguments {
     var decoder: String = "greedy"
     @Option(name: .customLong("beam-size"), help: "Beam size (beam decoder).")
     var beamSize: Int = 5
-    @Option(help: "Prune threshold (beam decoder).", transform: finite)
+    @Option(help: "Prune threshold (beam decoder). (default: 0.001)", transform: finite)
     var prune: Double = 1e-3
     @Option(help: "ARPA language model for the beam decoder.", completion: .file())
     var lm: String?
-    @Option(help: "LM weight α (beam decoder; the same default as 'beam').", transform: finite)
+    @Option(help: "LM weight α (beam decoder; the same default as 'beam'). (default: 0.1)", transform: finite)
     var alpha: Double = 0.1
-    @Option(help: "Length bonus β (beam decoder; the same default as 'beam').", transform: finite)
+    @Option(help: "Length bonus β (beam decoder; the same default as 'beam'). (default: 0.1)", transform: finite)
     var beta: Double = 0.1
 
     func choice(session: inout Session, quiet: Bool) throws -> DecoderChoice {
