@@ -102,6 +102,8 @@ struct CorpusStats: WorkbenchCommand {
         let stats = subsets.map { SubsetStats($0) }
         let speakers = Set(subsets.flatMap { $0.utterances.map { "\($0.subset)/\($0.speaker)" } }).count
         let utterances = stats.reduce(0) { $0 + $1.utterances }, hours = stats.reduce(0) { $0 + $1.hours }
+        let shown = Set(subsets.map(\.name))
+        let shared = c.idsInSeveralSubsets.filter { $0.subsets.filter(shown.contains).count > 1 }
         var reasons: [String: Int] = [:]
         for s in stats { for r in s.skipped { reasons[r.reason.rawValue, default: 0] += r.count } }
         if json {
@@ -110,10 +112,15 @@ struct CorpusStats: WorkbenchCommand {
                 ("skipped", .object([("total", .int(reasons.values.reduce(0, +))),
                                      ("reasons", .object(reasons.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))])),
                 ("subsets", .array(stats.map { subsetJSON($0, undecodable: undecodable[$0.name]) })),
+                ("ids_in_several_subsets", .array(shared.map { .object([("id", .string($0.id)),
+                                                                        ("subsets", .array($0.subsets.map { .string($0) }))]) })),
             ]).text)
             return
         }
         Console.out(String(format: "%@: %d utterances, %d speakers, %.2f hours", c.root, utterances, speakers, hours))
+        if let first = shared.first {
+            Console.out("ids in more than one subset: \(shared.count), e.g. \(first.id) (\(first.subsets.joined(separator: ", ")))")
+        }
         for s in stats {
             Console.out("")
             Console.out(String(format: "%@: %d utterances, %d speakers, %.2f h; duration mean %.2f s (%.2f … %.2f); transcript mean %.1f chars (max %d)",
