@@ -13,7 +13,7 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
         case let .cannotOpen(path, reason): return "\(path): cannot read audio: \(reason)"
         case let .empty(path): return "\(path): the file holds no audio samples"
         case let .truncated(path, expected, read):
-            return "\(path): truncated: the header promises \(expected) frames but only \(read) could be read"
+            return "\(path): truncated or damaged: the header promises \(expected) frames but only \(read) could be read"
         case let .readFailed(path, reason): return "\(path): decoding failed: \(reason)"
         case let .cannotWrite(path, reason): return "\(path): cannot write audio: \(reason)"
         case let .resampleFailed(reason): return "resampling failed: \(reason)"

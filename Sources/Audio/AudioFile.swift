@@ -133,8 +133,11 @@ public enum AudioFile {
             interleaved.append(contentsOf: chunk[0..<(got * channels)])
             read += got
         }
-        if sf_error(file) != 0 && read == 0 { throw AudioError.readFailed(path: path, reason: String(cString: sf_strerror(file))) }
         let promised = max(frames, raw ? 0 : WAVHeader.promisedFrames(path) ?? 0)
+        if sf_error(file) != 0 && read < promised {
+            // A decoder error (a corrupt FLAC frame) is not a short file: say which, and where it stopped.
+            throw AudioError.readFailed(path: path, reason: String(cString: sf_strerror(file)) + " (after \(read) of \(promised) frames)")
+        }
         guard read == promised else { throw AudioError.truncated(path: path, expectedFrames: promised, readFrames: read) }
         if channels == 1 { return Waveform(samples: interleaved, sampleRate: Int(info.samplerate)) }
         var mono = [Float](repeating: 0, count: read)

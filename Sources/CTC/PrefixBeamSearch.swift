@@ -92,6 +92,13 @@ func notebookLSE(_ a: Double, _ b: Double, _ c: Double) -> Double {
 /// Prefix beam search over a T×K log-probability matrix (`decode` in the notebook, which takes probabilities
 /// and logs them itself: pass `LogProbabilities(probabilities:)`).
 public enum PrefixBeamSearch {
+    /// The most memory a decode can take: every frame may extend the whole beam by every symbol, and the prefix trie
+    /// keeps each node (about 24 bytes, plus a K-wide child table of 4-byte ids for each extended node). A beam of
+    /// 4096 over 10,000 frames reached 24 GB; callers compare this with their memory limit before decoding.
+    public static func worstCaseBytes(frames: Int, classes: Int, beamSize: Int) -> Double {
+        Double(frames) * Double(beamSize) * Double(classes) * 28
+    }
+
     public static func decode(_ m: LogProbabilities, options: BeamSearchOptions = BeamSearchOptions(),
                               languageModel: (any LanguageModel)? = nil,
                               shouldStop: (() -> Bool)? = nil) throws(CTCError) -> BeamSearchResult {

@@ -28,6 +28,14 @@ public struct SpeechCorpus: Sendable {
     public var utterances: [Utterance] { subsets.flatMap(\.utterances) }
     public var skipped: [SkippedItem] { subsets.flatMap(\.skipped) }
 
+    /// Utterance ids found in more than one subset (a test utterance that is also trained on), with those subsets,
+    /// in id order. Within a subset an id is used once (`SkipReason.duplicateID`); across subsets this is reported.
+    public var idsInSeveralSubsets: [(id: String, subsets: [String])] {
+        var subsetsOf: [String: [String]] = [:]
+        for s in subsets { for u in s.utterances { subsetsOf[u.id, default: []].append(s.name) } }
+        return subsetsOf.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
     public func subset(_ name: String) throws -> CorpusSubset {
         guard let s = subsets.first(where: { $0.name == name }) else {
             throw CorpusError.unknownSubset(name: name, available: subsets.map(\.name))

@@ -15,6 +15,7 @@ public struct ARPAError: Error, CustomStringConvertible, Equatable {
         case countMismatch       // a section's line count differs from the `\data\` header
         case missingEnd          // the file ends without `\end\`
         case unsupportedOrder    // an order above what `LMState` can carry
+        case stopped             // the caller's `shouldStop` ended the read (Ctrl-C in the shell)
     }
 
     public let kind: Kind

@@ -34,10 +34,10 @@ struct MemoryLimit: Equatable {
     }
 
     /// Refuses when `bytes` (what the command is about to allocate for `what`) exceeds the limit.
-    func check(_ bytes: Double, for what: String) throws {
+    func check(_ bytes: Double, for what: String, advice: String = "use a shorter matrix or text") throws {
         guard bytes > self.bytes else { return }
         throw WorkbenchError("\(what) would need \(Self.describe(bytes)), above the memory limit of \(Self.describe(self.bytes)): "
-            + "use a shorter matrix or text, or raise the limit (e.g. \(Self.variable)=\(Self.suggestion(bytes)) trellis ...)")
+            + "\(advice), or raise the limit (e.g. \(Self.variable)=\(Self.suggestion(bytes)) trellis ...)")
     }
 
     static func describe(_ bytes: Double) -> String {

@@ -88,6 +88,16 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(batches.flatMap { $0 }.sorted(), [0, 1, 2])
     }
 
+    /// An id in two subsets (a test utterance also trained on) is listed by the corpus, not silently kept.
+    func testIdsInSeveralSubsetsAreListed() throws {
+        let root = try chapter(transcript: Array(threeLines.utf8))
+        try TestTree.writeAudio(TestTree.tone(seconds: 0.5, seed: 5), to: root + "/test/100/10/100-10-0001.flac")
+        try TestTree.write("100-10-0001 GOOD MORNING\n", to: root + "/test/100/10/100-10.trans.txt")
+        let corpus = try SpeechCorpus.open(root, useIndex: false)
+        XCTAssertEqual(corpus.idsInSeveralSubsets.map(\.id), ["100-10-0001"])
+        XCTAssertEqual(corpus.idsInSeveralSubsets.first?.subsets, ["test", "train"])
+    }
+
     func testPlausibilityRule() {
         typealias E = AudioHeaderCache.Entry
         XCTAssertTrue(E(mtime: 1, size: 10, frames: 16000, sampleRate: 16000).isPlausible)

@@ -181,3 +181,19 @@ final class ARPATruncatedGzipTests: XCTestCase {
         }
     }
 }
+
+/// Loading polls `shouldStop` every 2^16 lines, so Ctrl-C ends a long load; a short file never reaches a poll.
+final class ARPAStopTests: XCTestCase {
+    func testALongLoadStopsWhenAsked() throws {
+        var text = "\\data\\\nngram 1=70000\n\n\\1-grams:\n"
+        for i in 0..<70000 { text += "-1.0\tw\(i)\n" }
+        text += "\n\\end\\\n"
+        let path = Fixtures.temporary(text)
+        XCTAssertEqual(try ARPAModel(contentsOf: path, shouldStop: { false }).counts, [70000])
+        XCTAssertThrowsError(try ARPAModel(contentsOf: path, shouldStop: { true })) { error in
+            XCTAssertEqual((error as? ARPAError)?.kind, .stopped)
+            XCTAssertEqual((error as? ARPAError)?.line, 65536)
+        }
+        XCTAssertNoThrow(try ARPAModel(contentsOf: Fixtures.path("fixtures/lm/small.arpa"), shouldStop: { true }))
+    }
+}

@@ -54,6 +54,31 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(c.stdout.split(separator: "\n").count, 3, c.stdout)
     }
 
+    /// np.savetxt files written on Windows (CRLF) load like LF ones.
+    func testCRLFSavetxtMatricesLoad() throws {
+        let dir = try scratch()
+        let lf = dir.appendingPathComponent("lf.txt").path, crlf = dir.appendingPathComponent("crlf.txt").path
+        XCTAssertEqual(try trellis("probs random 4 --seed 2; probs save \(lf)").status, 0)
+        let text = try String(contentsOfFile: lf, encoding: .utf8)
+        try ("# a header\r\n" + text.replacingOccurrences(of: "\n", with: "\r\n")).write(toFile: crlf, atomically: true, encoding: .utf8)
+        let a = try trellis("probs load \(lf); greedy --json"), b = try trellis("probs load \(crlf); greedy --json")
+        XCTAssertEqual(b.status, 0, b.stderr)
+        XCTAssertEqual(a.stdout.split(separator: "\n").last, b.stdout.split(separator: "\n").last)
+    }
+
+    /// The ARPA header fix holds on every way into the reader (before: status 134 from `beam --lm` too).
+    func testAHugeARPAHeaderThroughBeamIsAnErrorNotAnAbort() throws {
+        let dir = try scratch()
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/lm/small.arpa")
+        let path = dir.appendingPathComponent("h.arpa").path
+        try String(contentsOf: fixture, encoding: .utf8).replacingOccurrences(of: "ngram 1=8", with: "ngram 1=1000000000000")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try trellis("probs random 20; beam --lm \(path)")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("h.arpa:16: the \\data\\ header announced 1000000000000 1-grams but the section has 8"), r.stderr)
+    }
+
     func testAFailingCRLFScriptLineIsNumberedLikeLF() throws {
         let dir = try scratch()
         let script = dir.appendingPathComponent("bad.trellis")
@@ -79,6 +104,14 @@ final class BadInputTests: XCTestCase {
             let r = try trellis(script)
             XCTAssertEqual(r.status, 1, script)
             XCTAssertTrue(r.stderr.contains("is not a finite number") && r.stderr.contains(option), "\(script): \(r.stderr)")
+        }
+    }
+
+    /// ArgumentParser shows no default for an option parsed through a transform; the help text carries it.
+    func testCheckedOptionsStillShowTheirDefaults() throws {
+        let help = try TrellisBinary.run(["beam", "--help"]).stdout
+        for line in ["LM weight α. (default: 0.1)", "Length bonus β. (default: 0.1)", "(0 = no pruning). (default: 0.001)"] {
+            XCTAssertTrue(help.contains(line), "\(line)\n\(help)")
         }
     }
 
@@ -136,6 +169,11 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("beam size must be between 1 and 4096, got 1000000"), r.stderr)
         XCTAssertEqual(try trellis("probs random 10; beam --size 4096").status, 0)
+        // Within the bound, a long matrix still meets the memory limit (4096 over 10,000 frames took 24 GB).
+        let long = try trellis("probs random 10000; beam --size 4096")
+        XCTAssertEqual(long.status, 1)
+        XCTAssertTrue(long.stderr.contains("a beam of 4096 over T = 10000 frames (at worst) would need 31.0 GB"), long.stderr)
+        XCTAssertTrue(long.stderr.contains("use a smaller --size"), long.stderr)
     }
 
     /// Before: `forward` took 9.4 GB for T = 30,000 and a 10,000-character text.

@@ -104,11 +104,11 @@ struct MelOptions: ParsableArguments {
     var winLength: Int?
     @Option(help: "Hop in samples (default win-length / 2).")
     var hop: Int?
-    @Option(name: .customLong("f-min"), help: "Lowest filter edge in Hz (default: 0).", transform: finite)
+    @Option(name: .customLong("f-min"), help: "Lowest filter edge in Hz. (default: 0.0)", transform: finite)
     var fMin: Double = 0
     @Option(name: .customLong("f-max"), help: "Highest filter edge in Hz (default Nyquist).", transform: finite)
     var fMax: Double?
-    @Option(help: "Power of the magnitude (2 power, 1 magnitude) (default: 2).", transform: finite)
+    @Option(help: "Power of the magnitude (2 power, 1 magnitude). (default: 2.0)", transform: finite)
     var power: Float = 2
     @Option(name: .customLong("mel-scale"), help: "Mel scale.")
     var melScale: MelScale = .htk
@@ -208,7 +208,7 @@ struct BenchMel: WorkbenchCommand {
     @Option(help: "Timed repetitions.")
     var reps: Int = 20
 
-    @Option(help: "Seconds of audio (default: 60).", transform: finite)
+    @Option(help: "Seconds of audio. (default: 60.0)", transform: finite)
     var seconds: Double = 60
 
     @Option(help: "DFT path to time.")
@@ -312,7 +312,7 @@ struct PlotSpec: WorkbenchCommand {
     var nFFT: Int = 400
     @Option(help: "Hop in samples (default n-fft / 2).")
     var hop: Int?
-    @Option(name: .customLong("top-db"), help: "Dynamic range shown below the peak (default: 80).", transform: finite)
+    @Option(name: .customLong("top-db"), help: "Dynamic range shown below the peak. (default: 80.0)", transform: finite)
     var topDB: Double = 80
 
     mutating func run(session: inout Session) throws {
@@ -336,7 +336,7 @@ struct PlotMel: WorkbenchCommand {
         commandName: "mel",
         abstract: "Plot the last `mel` features (or the default mel spectrogram of the loaded audio) against seconds.")
     @OptionGroup var plot: AudioPlotOptions
-    @Option(name: .customLong("top-db"), help: "Dynamic range shown below the peak (power features) (default: 80).", transform: finite)
+    @Option(name: .customLong("top-db"), help: "Dynamic range shown below the peak (power features). (default: 80.0)", transform: finite)
     var topDB: Double = 80
 
     mutating func run(session: inout Session) throws {

@@ -127,10 +127,10 @@ struct BenchLM: WorkbenchCommand {
     @Option(help: "Timed beam-search repetitions.")
     var reps: Int = 5
 
-    @Option(help: "LM weight α of the timed beam search (default: 0.1).", transform: finite)
+    @Option(help: "LM weight α of the timed beam search. (default: 0.1)", transform: finite)
     var alpha: Double = 0.1
 
-    @Option(help: "Length bonus β of the timed beam search (default: 0.1).", transform: finite)
+    @Option(help: "Length bonus β of the timed beam search. (default: 0.1)", transform: finite)
     var beta: Double = 0.1
 
     @Flag(help: "Print one JSON object.")

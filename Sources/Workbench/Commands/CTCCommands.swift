@@ -121,7 +121,7 @@ struct ProbsRandom: WorkbenchCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Scale of the logits: larger values give spikier frames (default: 1).", transform: finite)
+    @Option(help: "Scale of the logits: larger values give spikier frames. (default: 1.0)", transform: finite)
     var peaky: Double = 1
 
     @Flag(help: "Print one JSON object.")
@@ -532,16 +532,16 @@ struct Beam: WorkbenchCommand {
     @Option(help: "Beam size (1 to \(BeamSearchOptions.maxBeamSize)).")
     var size: Int = 5
 
-    @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning) (default: 1e-3).", transform: finite)
+    @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning). (default: 0.001)", transform: finite)
     var prune: Double = 1e-3
 
     @Option(help: "An ARPA model (.arpa or .arpa.gz) to load and use.", completion: .file())
     var lm: String?
 
-    @Option(help: "LM weight α (default: 0.1).", transform: finite)
+    @Option(help: "LM weight α. (default: 0.1)", transform: finite)
     var alpha: Double = 0.1
 
-    @Option(help: "Length bonus β (default: 0.1).", transform: finite)
+    @Option(help: "Length bonus β. (default: 0.1)", transform: finite)
     var beta: Double = 0.1
 
     @Flag(help: "Ignore the session's language model.")
@@ -570,6 +570,11 @@ struct Beam: WorkbenchCommand {
             model = try loadLanguageModel(lm, session: &session, quiet: json)
         } else if !noLm {
             model = session.ctc.languageModel
+        }
+        if size <= BeamSearchOptions.maxBeamSize {    // a size beyond the bound gets decode's own message
+            try MemoryLimit.current().check(PrefixBeamSearch.worstCaseBytes(frames: m.frames, classes: m.classes, beamSize: size),
+                                            for: "a beam of \(size) over T = \(m.frames) frames (at worst)",
+                                            advice: "use a smaller --size or a shorter matrix")
         }
         var options = BeamSearchOptions(beamSize: size, prune: prune, alpha: alpha, beta: beta)
         options.lmStartsWithSentenceBegin = sentenceBegin

@@ -128,6 +128,8 @@ struct CorpusStats: WorkbenchCommand {
         let stats = subsets.map { SubsetStats($0) }
         let speakers = Set(subsets.flatMap { $0.utterances.map { "\($0.subset)/\($0.speaker)" } }).count
         let utterances = stats.reduce(0) { $0 + $1.utterances }, hours = stats.reduce(0) { $0 + $1.hours }
+        let shown = Set(subsets.map(\.name))
+        let shared = c.idsInSeveralSubsets.filter { $0.subsets.filter(shown.contains).count > 1 }
         if json {
             // The corpus's reasons: each subset's, merged, with the first examples found.
             var merged: [SkippedReasonReply] = []
@@ -141,10 +143,14 @@ struct CorpusStats: WorkbenchCommand {
             }
             try printJSON(Reply(root: c.root, utterances: utterances, speakers: speakers, hours: hours,
                                 skipped: merged.reduce(0) { $0 + $1.count }, skippedReasons: merged.sorted { $0.reason < $1.reason },
-                                subsets: stats.map { subsetReply($0, undecodable: decode ? undecodable[$0.name] ?? [] : nil) }))
+                                subsets: stats.map { subsetReply($0, undecodable: decode ? undecodable[$0.name] ?? [] : nil) },
+                                idsInSeveralSubsets: shared.map { .init(id: $0.id, subsets: $0.subsets) }))
             return
         }
         Console.out(String(format: "%@: %d utterances, %d speakers, %.2f hours", c.root, utterances, speakers, hours))
+        if let first = shared.first {
+            Console.out("ids in more than one subset: \(shared.count), e.g. \(first.id) (\(first.subsets.joined(separator: ", ")))")
+        }
         for s in stats {
             Console.out("")
             Console.out(String(format: "%@: %d utterances, %d speakers, %.2f h; duration mean %.2f s (%.2f … %.2f); transcript mean %.1f chars (max %d)",
@@ -210,6 +216,9 @@ struct CorpusStats: WorkbenchCommand {
         var skipped: Int
         var skippedReasons: [SkippedReasonReply]
         var subsets: [Subset]
+        /// Utterance ids found in more than one subset (a test utterance also trained on).
+        var idsInSeveralSubsets: [SharedID]
+        struct SharedID: Encodable { var id: String; var subsets: [String] }
     }
 
     func subsetReasons(_ s: SubsetStats) -> [SkippedReasonReply] {
@@ -268,13 +277,13 @@ struct CorpusSynth: WorkbenchCommand {
     var minWords: Int = 3
     @Option(name: .customLong("max-words"), help: "Longest sentence in words.")
     var maxWords: Int = 20
-    @Option(name: .customLong("max-seconds"), help: "Longest utterance in seconds (longer ones get another sentence) (default: 12).", transform: finite)
+    @Option(name: .customLong("max-seconds"), help: "Longest utterance in seconds (longer ones get another sentence). (default: 12.0)", transform: finite)
     var maxSeconds: Double = 12
     @Option(help: "Per-utterance tempo range LO:HI, e.g. 0.9:1.1 (default off).")
     var tempo: String?
     @Option(help: "Additive white noise SNR range in dB LO:HI, e.g. 15:35 (default off).")
     var noise: String?
-    @Option(name: .customLong("noise-fraction"), help: "Fraction of utterances that get noise (default: 0.5).", transform: finite)
+    @Option(name: .customLong("noise-fraction"), help: "Fraction of utterances that get noise. (default: 0.5)", transform: finite)
     var noiseFraction: Double = 0.5
     @Option(help: "Parallel synthesis jobs.")
     var jobs: Int = 2

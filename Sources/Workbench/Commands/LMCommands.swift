@@ -18,7 +18,9 @@ func loadLanguageModel(_ path: String, session: inout Session, quiet: Bool = fal
     let start = DispatchTime.now().uptimeNanoseconds
     let model: ARPAModel
     do {
-        model = try ARPAModel(contentsOf: path, unknownLog10: unknownLog10)
+        model = try ARPAModel(contentsOf: path, unknownLog10: unknownLog10, shouldStop: { Interrupt.isRequested })
+    } catch let error as ARPAError where error.kind == .stopped {
+        throw Interrupted()
     } catch let error as ARPAError {
         throw WorkbenchError(error.description)
     }
@@ -45,7 +47,7 @@ struct LMLoad: WorkbenchCommand {
     @Argument(help: "The ARPA file.", completion: .file())
     var file: String
 
-    @Option(help: "log10 probability of out-of-vocabulary words when the file has no <unk> (default: -100, as KenLM).", transform: finite)
+    @Option(help: "log10 probability of out-of-vocabulary words when the file has no <unk> (KenLM: -100). (default: -100.0)", transform: finite)
     var unkLog10: Float = -100
 
     @Flag(help: "Print one JSON object.")

@@ -187,13 +187,13 @@ struct DecoderOptions: ParsableArguments {
     var decoder: DecoderKind = .greedy
     @Option(name: .customLong("beam-size"), help: "Beam size (beam decoder).")
     var beamSize: Int = 5
-    @Option(help: "Prune threshold (beam decoder) (default: 1e-3).", transform: finite)
+    @Option(help: "Prune threshold (beam decoder). (default: 0.001)", transform: finite)
     var prune: Double = 1e-3
     @Option(help: "ARPA language model for the beam decoder.", completion: .file())
     var lm: String?
-    @Option(help: "LM weight α (beam decoder; default: 0.1, as 'beam').", transform: finite)
+    @Option(help: "LM weight α (beam decoder; the same default as 'beam'). (default: 0.1)", transform: finite)
     var alpha: Double = 0.1
-    @Option(help: "Length bonus β (beam decoder; default: 0.1, as 'beam').", transform: finite)
+    @Option(help: "Length bonus β (beam decoder; the same default as 'beam'). (default: 0.1)", transform: finite)
     var beta: Double = 0.1
 
     func validate() throws {
