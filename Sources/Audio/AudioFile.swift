@@ -106,11 +106,23 @@ public enum AudioFile {
             throw AudioError.cannotOpen(path: path, reason: "the header gives \(channels) channels at \(info.samplerate) Hz")
         }
         guard frames > 0 else { throw AudioError.empty(path: path) }
-        var interleaved = [Float](repeating: 0, count: frames * channels)
-        let read = interleaved.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, sf_count_t(frames)) }
+        // The header's frame count is a claim, not a size: a damaged 45-byte FLAC header can promise a billion frames.
+        // Read in blocks and grow with what arrives, so memory follows the samples actually in the file.
+        let block = max(1, (1 << 18) / channels)
+        var chunk = [Float](repeating: 0, count: block * channels)
+        var interleaved: [Float] = []
+        interleaved.reserveCapacity(min(frames, block) * channels)
+        var read = 0
+        while read < frames {
+            let want = min(block, frames - read)
+            let got = chunk.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, sf_count_t(want)) }
+            guard got > 0 else { break }
+            interleaved.append(contentsOf: chunk[0..<(Int(got) * channels)])
+            read += Int(got)
+        }
         let err = sf_error(file)
         if err != 0 && read == 0 { throw AudioError.readFailed(path: path, reason: String(cString: sf_strerror(file))) }
-        guard Int(read) == frames else { throw AudioError.truncated(path: path, expectedFrames: frames, readFrames: Int(read)) }
+        guard read == frames else { throw AudioError.truncated(path: path, expectedFrames: frames, readFrames: read) }
         if channels == 1 { return Waveform(samples: interleaved, sampleRate: Int(info.samplerate)) }
         var mono = [Float](repeating: 0, count: frames)
         let scale = 1 / Float(channels)
