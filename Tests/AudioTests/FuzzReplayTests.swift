@@ -23,6 +23,32 @@ final class AudioFuzzReplayTests: XCTestCase {
         }
         XCTAssertTrue(featured.contains("short16k.flac") && featured.contains("short16k.wav"), "featured: \(featured)")
     }
+
+    /// Found by fuzz-audio: a 45-byte FLAC whose header promises about 990 million frames. The reader allocated the
+    /// promised 4 GB before reading a sample (out of memory under the fuzzer's 2 GB limit); now memory follows the
+    /// samples actually read, and the file is refused for holding none of the promised frames.
+    func testAFrameCountInTheHeaderDoesNotSizeMemory() throws {
+        let path = FuzzInputs.root.appendingPathComponent("fixtures/fuzz/audio/regressions/flac_header_claims_990M_frames.flac").path
+        let promised = try AudioFile.info(path).frames
+        XCTAssertGreaterThan(promised, 900_000_000)
+        let before = Self.peakResidentBytes()
+        XCTAssertThrowsError(try AudioFile.load(path)) { error in
+            switch error as? AudioError {
+            case .truncated(_, let expected, let read)?: XCTAssertEqual(expected, promised); XCTAssertLessThan(read, 1000)
+            case .readFailed?: break
+            default: XCTFail("unexpected error \(error)")
+            }
+        }
+        // Before the fix the promised frames were allocated and zeroed up front: 4 bytes × 990 million.
+        XCTAssertLessThan(Self.peakResidentBytes() - before, 256 << 20)
+    }
+
+    /// The process's peak resident memory so far (Linux reports ru_maxrss in KiB).
+    private static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
 }
 
 /// The files of one fuzz target's seed and regression folders.

@@ -20,7 +20,8 @@ final class SafeTensorsFuzzReplayTests: XCTestCase {
                 built.append(input.lastPathComponent)
             }
         }
-        XCTAssertTrue(built.contains("models_dnn.safetensors"), "built: \(built)")
+        let models = ["dnn", "lstm", "bilstm"].flatMap { ["\($0)_checkpoint.safetensors", "\($0)_state_dict.safetensors"] }
+        XCTAssertEqual(Set(built), Set(models), "built: \(built)")
     }
 }
 

@@ -14,7 +14,8 @@ final class CheckpointFuzzReplayTests: XCTestCase {
             let path = try FuzzInputs.copy(input, as: "model.safetensors")
             if (try? Checkpoint.loadModel(path)) != nil { loaded.append(input.lastPathComponent) }
         }
-        XCTAssertTrue(loaded.contains("models_dnn.safetensors"), "loaded: \(loaded)")
+        let models = ["dnn", "lstm", "bilstm"].flatMap { ["\($0)_checkpoint.safetensors", "\($0)_state_dict.safetensors"] }
+        XCTAssertEqual(Set(loaded), Set(models), "loaded: \(loaded)")
     }
 }
 

@@ -32,11 +32,16 @@ public enum Fuzz {
     }()
 
     /// Writes `bytes` to `name` inside the scratch folder (or to `path` if it is absolute) and returns the path.
+    /// Plain open/write/close: FileManager's atomic temp-file-and-rename would cost more than most readers.
     @discardableResult
     public static func write(_ bytes: some Collection<UInt8>, to name: String) -> String {
         let path = name.hasPrefix("/") ? name : scratch + "/" + name
-        let ok = FileManager.default.createFile(atPath: path, contents: Data(bytes))
-        precondition(ok, "the fuzz harness cannot write \(path)")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        precondition(fd >= 0, "the fuzz harness cannot write \(path)")
+        let data = Array(bytes)
+        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        precondition(written == data.count, "the fuzz harness cannot write \(path)")
         return path
     }
 
