@@ -37,7 +37,7 @@ final class CorpusStatsBadInputTests: XCTestCase {
         let tooLong = try XCTUnwrap(plain["labels_too_long"] as? [[String: Any]])
         XCTAssertEqual(tooLong.map { $0["id"] as? String }, ["100-10-0001"])
         XCTAssertEqual(tooLong.first?["available_frames"] as? Int, 4, "0.1 s: 1 + 1600/200 = 9 features, stride 2")
-        let skipped = try XCTUnwrap(plain["skipped"] as? [[String: Any]])
+        let skipped = try XCTUnwrap(plain["skipped_reasons"] as? [[String: Any]])
         XCTAssertEqual(skipped.map { $0["reason"] as? String }, ["duplicate utterance id"])
 
         let decoded = try stats(["--decode"])
