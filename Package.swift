@@ -63,7 +63,7 @@ if Context.environment["TRELLIS_FUZZ"] == "1" {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("fuzz-arpa", ["LanguageModel"]),
         ("fuzz-safetensors", ["Models", "Training"]),
-        ("fuzz-savetxt", ["Workbench", "CTC"]),
+        ("fuzz-savetxt", ["Workbench", "CTC", "Base"]),
         ("fuzz-transcripts", ["CTC"]),
         ("fuzz-corpus", ["Corpus", "Audio"]),
         ("fuzz-shell", ["Workbench"]),
