@@ -145,8 +145,9 @@ final class TrainCommandTests: XCTestCase {
         let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("run.json"))) as? [String: Any]
         let options = saved?["options"] as? [String: Any]
         let model = options?["model"] as? [String: Any]
-        XCTAssertEqual(options?["log_mel"] as? Bool, false)
-        XCTAssertEqual(options?["normalize"] as? Bool, false)
+        let features = options?["features"] as? [String: Any]  // the FeatureSpec object, as checkpoints carry it
+        XCTAssertEqual(features?["log_mel"] as? Bool, false)
+        XCTAssertEqual(features?["normalize"] as? Bool, false)
         XCTAssertEqual(model?["proj_size"] as? Int, 29)
         XCTAssertEqual(model?["linear_classifier"] as? Bool, false)
 
