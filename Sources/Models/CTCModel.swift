@@ -110,6 +110,16 @@ public struct CTCModel: ParameterContainer {
         lstm?.workers = w
     }
 
+    /// Sets the classifier's bias for the blank (the last class) to `value`, the others to 0: the model starts where
+    /// every CTC model goes first (blank almost everywhere), so the early steps are spent on the letters instead of
+    /// on learning the blank's prior. False when the model has no classifier (the notebook's projection heads).
+    public mutating func setBlankBias(_ value: Float) -> Bool {
+        guard var bias = classifier?.bias else { return false }
+        for i in bias.value.indices { bias.value[i] = i == config.nClass - 1 ? value : 0 }
+        classifier!.bias = bias
+        return true
+    }
+
     /// Re-derives every dropout mask stream from `seed`, so a step's masks depend only on (run seed, step)
     /// and a resumed run draws the same masks as an uninterrupted one.
     public mutating func reseedDropout(_ seed: UInt64) {

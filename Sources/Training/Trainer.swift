@@ -125,6 +125,8 @@ public enum Trainer {
         let stepsPerEpoch = (data.train.utterances.count + o.batchSize - 1) / o.batchSize
 
         var model = try CTCModel(o.model, seed: o.seed)
+        // Validation guarantees a classifier; a resumed run overwrites this with its checkpoint anyway.
+        if let b = o.blankBias { _ = model.setBlankBias(Float(b)) }
         model.setWorkers(Workers(o.threads))
         var adam = Adam(learningRate: o.learningRate)
         var scheduler: OneCycleLR? = OneCycleLR(maxLR: o.learningRate, epochs: o.epochs, stepsPerEpoch: stepsPerEpoch,

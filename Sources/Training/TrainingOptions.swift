@@ -27,6 +27,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var packSequences: Bool       // LSTMs skip padded frames (pack_padded_sequence semantics)
     public var maxMinutes: Double?       // stop after the epoch that crosses this wall-clock budget
     public var zeroInfinity: Bool        // PyTorch's CTCLoss(zero_infinity=): impossible utterances add 0, not +∞
+    public var blankBias: Double? = nil  // initial classifier bias of the blank (others 0); nil = PyTorch's default init
     public var alignmentUtterances: Int = 3
     public var evalBatchSize: Int = 16
 
@@ -36,6 +37,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case finalDivFactor = "final_div_factor", pctStart = "pct_start", clipNorm = "clip_norm"
         case specAugment = "spec_augment", packSequences = "pack_sequences", maxMinutes = "max_minutes"
         case alignmentUtterances = "alignment_utterances", evalBatchSize = "eval_batch_size", zeroInfinity = "zero_infinity"
+        case blankBias = "blank_bias"
     }
 
     /// Run files written before the features were one object kept `log_mel` and `normalize` beside the other
@@ -77,6 +79,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         zeroInfinity = try c.decodeIfPresent(Bool.self, forKey: .zeroInfinity) ?? false
         alignmentUtterances = try c.decodeIfPresent(Int.self, forKey: .alignmentUtterances) ?? alignmentUtterances
         evalBatchSize = try c.decodeIfPresent(Int.self, forKey: .evalBatchSize) ?? evalBatchSize
+        blankBias = try c.decodeIfPresent(Double.self, forKey: .blankBias)
     }
 
     public static func corrected(_ kind: ModelKind) -> TrainingOptions {
@@ -100,6 +103,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if batchSize < 1 { return "--batch must be at least 1" }
         if !(learningRate > 0) { return "--lr must be positive" }
         if threads < 1 { return "--threads must be at least 1" }
+        if let b = blankBias, !b.isFinite { return "--blank-bias must be a finite number" }
+        if blankBias != nil && !model.linearClassifier { return "--blank-bias needs a Linear classifier (not the 29-wide projection head)" }
         if let e = features.validationError() { return e }
         if features.nMels != model.nFeats {
             return "the features have \(features.nMels) mel bins but the model reads \(model.nFeats)"

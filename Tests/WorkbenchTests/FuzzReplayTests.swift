@@ -3,6 +3,7 @@
 // reads it, a line is tokenised and parsed (never run) as the shell parses it; each must succeed or throw.
 import Base
 import ArgumentParser
+import Base
 import CTC
 import Foundation
 import XCTest

@@ -160,4 +160,35 @@ final class TrainCommandTests: XCTestCase {
         let resume = try TrellisBinary.run(["train", "--resume", run.path, "--head", "linear"])
         XCTAssertTrue(resume.stderr.contains("--head cannot change"), resume.stderr)
     }
+
+    /// `--mels` and `--hop` (the demo's cheaper features) reach the model's input width, run.json and the
+    /// checkpoint's FeatureSpec, so eval and transcribe feed the model what it learned from; `--blank-bias` is
+    /// recorded in run.json; none of them may change on --resume.
+    func testMelsHopAndBlankBiasAreRecordedWhereEvalFindsThem() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try synthCorpus(dir)
+        let run = dir.appendingPathComponent("run")
+        let r = try TrellisBinary.run(["train", "--model", "bilstm", "--data", data, "--out", run.path, "--epochs", "1",
+                                       "--mels", "24", "--hop", "320", "--blank-bias", "2.5"] + Self.tiny)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("run.json"))) as? [String: Any]
+        let options = saved?["options"] as? [String: Any]
+        let features = options?["features"] as? [String: Any]
+        XCTAssertEqual(features?["n_mels"] as? Int, 24)
+        XCTAssertEqual(features?["hop"] as? Int, 320)
+        XCTAssertEqual((options?["model"] as? [String: Any])?["n_feats"] as? Int, 24)
+        XCTAssertEqual(options?["blank_bias"] as? Double, 2.5)
+        // eval reads the features from the checkpoint: 24 bands at hop 320 or the model could not run at all.
+        let e = try TrellisBinary.run(["eval", "--checkpoint", run.path, "--data", data, "--subset", "test", "--json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        for flag in [["--mels", "40"], ["--hop", "200"], ["--blank-bias", "1"]] {
+            let resume = try TrellisBinary.run(["train", "--resume", run.path] + flag)
+            XCTAssertTrue(resume.stderr.contains("\(flag[0]) cannot change"), resume.stderr)
+        }
+        let proj = try TrellisBinary.run(["train", "--model", "lstm", "--data", data, "--out", dir.appendingPathComponent("p").path,
+                                          "--head", "proj", "--rnn-dim", "32", "--blank-bias", "3"])
+        XCTAssertNotEqual(proj.status, 0)
+        XCTAssertTrue(proj.stderr.contains("--blank-bias needs a Linear classifier"), proj.stderr)
+    }
 }

@@ -60,8 +60,14 @@ struct Train: WorkbenchCommand {
     var features: FeatureChoice?
     @Option(help: "Recurrent models' output: linear (a Linear classifier, the default) or proj (29-wide LSTM projections, the notebook). The other cause.")
     var head: HeadChoice?
+    @Option(help: "Mel bands of the input features (default: \(Train.recipeDefault { "\($0.features.nMels)" })). Fewer bands make the convolutions cheaper; the checkpoint records the choice.")
+    var mels: Int?
+    @Option(help: "Samples between feature frames at 16 kHz (default: \(Train.recipeDefault { "\($0.features.hop)" }), 12.5 ms). The checkpoint records the choice.")
+    var hop: Int?
     @Flag(name: .customLong("no-spec-augment"), help: "Train without SpecAugment.")
     var noSpecAugment = false
+    @Option(name: .customLong("blank-bias"), help: "Start the classifier's blank bias at this value, the other biases at 0 (default: PyTorch's initialisation). See docs/training.md.", transform: finite)
+    var blankBias: Double?
     @Flag(help: "Print the final summary as one JSON object (the log goes to standard error).")
     var json = false
 
@@ -114,6 +120,10 @@ struct Train: WorkbenchCommand {
         if let rnnLayers { o.model.nRNNLayers = rnnLayers }
         if let clip { o.clipNorm = clip > 0 ? clip : nil }
         if noSpecAugment { o.specAugment = false }
+        if let blankBias { o.blankBias = blankBias }
+        // The model's input width follows the features: one number, two places that must agree.
+        if let mels { o.features.nMels = mels; o.model.nFeats = mels }
+        if let hop { o.features.hop = hop }
         switch features {
         case nil: break
         case .log: o.features.logMel = true; o.features.normalize = true
@@ -140,7 +150,9 @@ struct Train: WorkbenchCommand {
                                                ("--seed", seed != nil), ("--threads", threads != nil), ("--rnn-dim", rnnDim != nil),
                                                ("--cnn-layers", cnnLayers != nil), ("--rnn-layers", rnnLayers != nil), ("--clip", clip != nil),
                                                ("--seed-faithful", seedFaithful), ("--no-spec-augment", noSpecAugment),
-                                               ("--features", features != nil), ("--head", head != nil)]
+                                               ("--features", features != nil), ("--head", head != nil),
+                                               ("--mels", mels != nil), ("--hop", hop != nil),
+                                               ("--blank-bias", blankBias != nil)]
                 if let (name, _) = fixed.first(where: { $0.1 }) {
                     throw WorkbenchError("\(name) cannot change when resuming: the run continues with the options in \(resume)/run.json (only --data, --minutes and the evaluation's decoder options may be given)")
                 }
