@@ -71,7 +71,7 @@ public enum CommandRunner {
                 // Groups without a default subcommand (and any command ArgumentParser adds itself): what
                 // they throw is ArgumentParser's to describe, whatever its type.
                 var command = parsed
-                do { try command.run() } catch { return report(parserError: error, session: session) }
+                do { try command.run() } catch { return report(parserError: error, json: json, session: session) }
             }
         } catch is Interrupted {
             Interrupt.reset()
