@@ -13,8 +13,10 @@ public struct BoundaryDifference: Sendable, Equatable {
     public init?(_ a: ForcedAlignment, secondsPerFrameA: Double, _ b: ForcedAlignment, secondsPerFrameB: Double) {
         guard a.symbols.count == b.symbols.count, secondsPerFrameA > 0, secondsPerFrameB > 0,
               zip(a.symbols, b.symbols).allSatisfy({ $0.symbol == $1.symbol }) else { return nil }
-        seconds = zip(a.symbols, b.symbols).map { Double($1.startFrame) * secondsPerFrameB - Double($0.startFrame) * secondsPerFrameA }
-        frames = seconds.map { $0 / secondsPerFrameA }
+        // In A's frames first, so that equal frame rates give whole numbers exactly.
+        let ratio = secondsPerFrameB / secondsPerFrameA
+        frames = zip(a.symbols, b.symbols).map { Double($1.startFrame) * ratio - Double($0.startFrame) }
+        seconds = frames.map { $0 * secondsPerFrameA }
     }
 
     public init(seconds: [Double], frames: [Double]) { self.seconds = seconds; self.frames = frames }

@@ -2,6 +2,7 @@
 // regressions/, see docs/reliability.md) through the same calls the targets make: a matrix is read as `probs load`
 // reads it, a line is tokenised and parsed (never run) as the shell parses it; each must succeed or throw.
 import ArgumentParser
+import Base
 import CTC
 import Foundation
 import XCTest
@@ -13,7 +14,7 @@ final class ReaderFuzzReplayTests: XCTestCase {
         XCTAssertGreaterThan(inputs.count, 0, "no seeds under fixtures/fuzz/savetxt")
         var read: [String] = []
         for input in inputs {
-            guard let table = try? MatrixText.read(try FuzzInputs.copy(input, as: "matrix.txt")) else { continue }
+            guard let table = try? SaveText.read(try FuzzInputs.copy(input, as: "matrix.txt")) else { continue }
             _ = try? LogProbabilities(frames: table.rows, classes: table.columns, logValues: table.values)
             _ = try? LogProbabilities(frames: table.rows, classes: table.columns, probabilities: table.values)
             read.append(input.lastPathComponent)

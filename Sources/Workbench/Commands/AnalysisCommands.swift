@@ -73,7 +73,7 @@ struct Blanks: WorkbenchCommand {
     var data: String
     @Option(help: "Subset of --data.")
     var subset: String = "test"
-    @Option(help: "Only the first N utterances (by id).")
+    @Option(help: "Only the first N utterances (by id; default: every utterance of the subset).")
     var limit: Int?
     @Option(help: "Batch size.")
     var batch: Int = 16
@@ -95,8 +95,9 @@ struct Blanks: WorkbenchCommand {
         var emissionWidths: [Int]
     }
     struct CheckpointReply: Encodable {
+        /// The model file read; `reference` is the checkpoint as given (RUN@2, a run folder, a file).
         var checkpoint: String
-        var file: String
+        var reference: String
         var utterances: [UtteranceReply]
         var frames: Int
         /// Pooled over all frames of all utterances.
@@ -107,7 +108,9 @@ struct Blanks: WorkbenchCommand {
         var meanEmissionWidth: Double?
         /// emission_width_counts[w]: characters that spanned w frames.
         var emissionWidthCounts: [Int]
-        var skipped: [String]
+        /// Utterances whose audio could not be decoded (left out), and why.
+        var skipped: Int
+        var skippedReasons: [String]
     }
     struct Reply: Encodable {
         var data: String
@@ -129,7 +132,7 @@ struct Blanks: WorkbenchCommand {
         let replies = results.map { name, r -> CheckpointReply in
             let p = r.pooled, widths = r.emissionWidths
             return CheckpointReply(
-                checkpoint: name, file: r.checkpoint,
+                checkpoint: r.checkpoint, reference: name,
                 utterances: r.utterances.sorted { $0.id < $1.id }.map { u in
                     UtteranceReply(id: u.id, frames: u.statistics.frames, blankArgmaxRatio: u.statistics.blankArgmaxRatio,
                                    meanBlankPosterior: u.statistics.meanBlankPosterior, peakiness: u.statistics.peakiness,
@@ -138,7 +141,8 @@ struct Blanks: WorkbenchCommand {
                 frames: p.frames, blankArgmaxRatio: p.blankArgmaxRatio, meanBlankPosterior: p.meanBlankPosterior,
                 peakiness: p.peakiness, entropy: p.meanEntropy,
                 meanEmissionWidth: widths.isEmpty ? nil : Double(widths.reduce(0, +)) / Double(widths.count),
-                emissionWidthCounts: EmissionWidths.histogram(widths), skipped: r.skipped.map(\.detail))
+                emissionWidthCounts: EmissionWidths.histogram(widths), skipped: r.skipped.count,
+                skippedReasons: r.skipped.map { "\($0.detail) (\($0.reason.rawValue))" })
         }
         if let out {
             var figure = try AnalysisFigures.blanks(results)
@@ -152,13 +156,13 @@ struct Blanks: WorkbenchCommand {
         Console.out("\(utts.count) utterances of \(data)/\(subset)")
         Console.out(pad("checkpoint", 28) + "  blank argmax  mean p(blank)  peakiness  entropy  width mean (median)")
         for r in replies {
-            let widths = results.first { $0.name == r.checkpoint }!.result.emissionWidths.sorted()
+            let widths = results.first { $0.name == r.reference }!.result.emissionWidths.sorted()
             let median = widths.isEmpty ? "—" : String(widths[widths.count / 2])
-            Console.out(pad(r.checkpoint, 28) + "  " + pad(pct(r.blankArgmaxRatio), 12) + "  " + pad(pct(r.meanBlankPosterior), 13)
+            Console.out(pad(r.reference, 28) + "  " + pad(pct(r.blankArgmaxRatio), 12) + "  " + pad(pct(r.meanBlankPosterior), 13)
                         + "  " + pad(fmt(r.peakiness), 9) + "  " + pad(fmt(r.entropy), 7) + "  " + fmt(r.meanEmissionWidth, "%.2f") + " (\(median))")
         }
         if let most = replies.max(by: { $0.blankArgmaxRatio < $1.blankArgmaxRatio }), replies.count > 1 {
-            Console.out("most blanks: \(most.checkpoint) (\(pct(most.blankArgmaxRatio)) of frames)")
+            Console.out("most blanks: \(most.reference) (\(pct(most.blankArgmaxRatio)) of frames)")
         }
         if let out { Console.out("wrote \(out)") }
     }
@@ -412,7 +416,7 @@ struct CompareAlignment: WorkbenchCommand {
     var data: String
     @Option(help: "Subset of --data.")
     var subset: String = "test"
-    @Option(help: "Only the first N utterances (by id).")
+    @Option(help: "Only the first N utterances (by id; default: every utterance of the subset).")
     var limit: Int?
     @Option(help: "Batch size.")
     var batch: Int = 16
@@ -424,6 +428,7 @@ struct CompareAlignment: WorkbenchCommand {
 
     struct CheckpointReply: Encodable {
         var checkpoint: String
+        var reference: String
         /// Utterances with a finite loss (those the correlations use).
         var utterances: Int
         var pearsonLossBlankRatio: Double?
@@ -464,7 +469,7 @@ struct CompareAlignment: WorkbenchCommand {
         let replies = results.map { name, r -> CheckpointReply in
             let u = r.utterances.filter { $0.loss != nil }
             let loss = u.map { $0.loss! }, ratio = u.map(\.statistics.blankArgmaxRatio), entropy = u.map(\.statistics.meanEntropy)
-            return CheckpointReply(checkpoint: name, utterances: u.count,
+            return CheckpointReply(checkpoint: r.checkpoint, reference: name, utterances: u.count,
                                    pearsonLossBlankRatio: Correlation.pearson(loss, ratio), spearmanLossBlankRatio: Correlation.spearman(loss, ratio),
                                    pearsonLossEntropy: Correlation.pearson(loss, entropy), spearmanLossEntropy: Correlation.spearman(loss, entropy))
         }
@@ -499,7 +504,7 @@ struct CompareAlignment: WorkbenchCommand {
             return
         }
         for r in replies {
-            Console.out("\(r.checkpoint): \(r.utterances) utterances with a finite loss")
+            Console.out("\(r.reference): \(r.utterances) utterances with a finite loss")
             Console.out("  loss ~ blank ratio: Pearson \(fmt(r.pearsonLossBlankRatio)), Spearman \(fmt(r.spearmanLossBlankRatio))")
             Console.out("  loss ~ entropy:     Pearson \(fmt(r.pearsonLossEntropy)), Spearman \(fmt(r.spearmanLossEntropy))")
         }
