@@ -43,7 +43,7 @@ final class AnalysisCommandTests: XCTestCase {
         XCTAssertEqual(runs[0]["train_seconds"] as? Double, 180)
         XCTAssertEqual(runs[0]["final_cer"] as? Double, 0.4)
         XCTAssertEqual(runs[0]["best_cer"] as? Double, 0.4)
-        XCTAssertEqual(runs[0]["final_wer"] as? Double, 0.6)
+        XCTAssertEqual(try XCTUnwrap(runs[0]["final_wer"] as? Double), 0.6, accuracy: 1e-12)
         XCTAssertEqual(runs[0]["plateau_exit_epoch"] as? Int, 2)
         XCTAssertEqual(runs[0]["plateau_exit_minutes"] as? Double, 2)
         XCTAssertEqual(runs[0]["loss_roughness"] as? Double, 0)

@@ -49,7 +49,7 @@ enum AnalysisInput {
 }
 
 private func pct(_ v: Double) -> String { v.isFinite ? String(format: "%.1f %%", v * 100) : "—" }
-private func fmt(_ v: Double?, _ f: String = "%.3f") -> String { v.map { $0.isFinite ? String(format: f, $0) : "—" } ?? "—" }
+private func number(_ v: Double?, _ f: String = "%.3f") -> String { v.map { $0.isFinite ? String(format: f, $0) : "—" } ?? "—" }
 
 // MARK: - blanks
 
@@ -159,7 +159,7 @@ struct Blanks: WorkbenchCommand {
             let widths = results.first { $0.name == r.reference }!.result.emissionWidths.sorted()
             let median = widths.isEmpty ? "—" : String(widths[widths.count / 2])
             Console.out(pad(r.reference, 28) + "  " + pad(pct(r.blankArgmaxRatio), 12) + "  " + pad(pct(r.meanBlankPosterior), 13)
-                        + "  " + pad(fmt(r.peakiness), 9) + "  " + pad(fmt(r.entropy), 7) + "  " + fmt(r.meanEmissionWidth, "%.2f") + " (\(median))")
+                        + "  " + pad(number(r.peakiness), 9) + "  " + pad(number(r.entropy), 7) + "  " + number(r.meanEmissionWidth, "%.2f") + " (\(median))")
         }
         if let most = replies.max(by: { $0.blankArgmaxRatio < $1.blankArgmaxRatio }), replies.count > 1 {
             Console.out("most blanks: \(most.reference) (\(pct(most.blankArgmaxRatio)) of frames)")
@@ -391,8 +391,8 @@ struct CompareCheckpoints: WorkbenchCommand {
         Console.out("\(utt.id): \"\(utt.text)\"")
         Console.out("epoch  blank argmax  entropy  loss    CER (run)  greedy hypothesis")
         for e in epochs {
-            Console.out(pad(String(e.epoch), 5) + "  " + pad(pct(e.blankArgmaxRatio), 12) + "  " + pad(fmt(e.entropy), 7) + "  "
-                        + pad(fmt(e.loss), 6) + "  " + pad(e.cer.map(pct) ?? "—", 9) + "  \"\(e.hypothesis)\"")
+            Console.out(pad(String(e.epoch), 5) + "  " + pad(pct(e.blankArgmaxRatio), 12) + "  " + pad(number(e.entropy), 7) + "  "
+                        + pad(number(e.loss), 6) + "  " + pad(e.cer.map(pct) ?? "—", 9) + "  \"\(e.hypothesis)\"")
         }
         for f in figures { Console.out("wrote \(f)") }
     }
@@ -505,8 +505,8 @@ struct CompareAlignment: WorkbenchCommand {
         }
         for r in replies {
             Console.out("\(r.reference): \(r.utterances) utterances with a finite loss")
-            Console.out("  loss ~ blank ratio: Pearson \(fmt(r.pearsonLossBlankRatio)), Spearman \(fmt(r.spearmanLossBlankRatio))")
-            Console.out("  loss ~ entropy:     Pearson \(fmt(r.pearsonLossEntropy)), Spearman \(fmt(r.spearmanLossEntropy))")
+            Console.out("  loss ~ blank ratio: Pearson \(number(r.pearsonLossBlankRatio)), Spearman \(number(r.spearmanLossBlankRatio))")
+            Console.out("  loss ~ entropy:     Pearson \(number(r.pearsonLossEntropy)), Spearman \(number(r.spearmanLossEntropy))")
         }
         if let b = boundaryReply {
             Console.out("Viterbi character starts, \(checkpoints[1]) − \(checkpoints[0]), over \(b.characters) characters of \(b.utterances) utterances:")
