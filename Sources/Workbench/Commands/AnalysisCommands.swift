@@ -293,8 +293,10 @@ struct CompareCheckpoints: WorkbenchCommand {
         discussion: """
             Loads every epoch checkpoint of RUN, computes the utterance's matrix with each (any utterance of the \
             run's data: --utterance ID, default the test subset's first) and draws its soft alignment with the \
-            Viterbi path, linear and log, one row per epoch. A second file, OUT-curves.EXT, plots the utterance's \
-            blank arg-max ratio and loss and the run's test CER (metrics.jsonl) against epoch.
+            Viterbi path, linear and log, one row per epoch; an --out ending in .apng writes the epochs as the \
+            frames of an animated PNG instead (one second each). A second file, OUT-curves.EXT (.png for an \
+            animation), plots the utterance's blank arg-max ratio and loss and the run's test CER (metrics.jsonl) \
+            against epoch.
             """
     )
 
@@ -304,7 +306,7 @@ struct CompareCheckpoints: WorkbenchCommand {
     var utterance: String?
     @Option(help: "Data folder to find the utterance in (default: the run's, from run.json).", completion: .directory)
     var data: String?
-    @Option(help: "Figure: .png, .svg or .pdf.", completion: .file())
+    @Option(help: "Figure: .png, .svg or .pdf, or .apng for an animation over the epochs.", completion: .file())
     var out: String?
     @Option(help: "Width in pixels (PNG) or points (default 1400).")
     var width: Int = 1400
@@ -332,7 +334,8 @@ struct CompareCheckpoints: WorkbenchCommand {
     }
 
     mutating func run(session: inout Session) throws {
-        try AnalysisInput.checkFigure(out)
+        let animated = out.map { ($0 as NSString).pathExtension.lowercased() == "apng" } ?? false
+        if !animated { try AnalysisInput.checkFigure(out) }
         let folder = RunFolder(run)
         let positions = folder.checkpointPositions().filter { $0.step == 0 }.sorted()
         guard !positions.isEmpty else {
@@ -368,7 +371,24 @@ struct CompareCheckpoints: WorkbenchCommand {
         }
         bar.finish()
         var figures: [String] = []
-        if let out {
+        if let out, animated {
+            // One frame per epoch, all as tall as the tallest (the same transcript gives the same rows).
+            var frames = stride(from: 0, to: panels.count, by: 2).map { i in
+                Figure(width: width, height: 480, rows: 1, columns: 2, panels: Array(panels[i..<min(i + 2, panels.count)]),
+                       title: "\(utt.id) after epoch \(positions[i / 2].epoch)").growingToFitRowLabels(maxHeight: 8000)
+            }
+            let height = frames.map(\.height).max() ?? 480
+            for i in frames.indices { frames[i].height = height; frames[i].dpi = Double(png.dpi) }
+            var curves = AnalysisFigures.overEpochs(epochs: epochs.map(\.epoch), blankRatio: epochs.map(\.blankArgmaxRatio),
+                                                    loss: epochs.map(\.loss), cer: epochs.map(\.cer), utterance: utt.id)
+            curves.dpi = Double(png.dpi)
+            let curvesPath = (out as NSString).deletingPathExtension + "-curves.png"
+            do {
+                try Animation(frames: frames, secondsPerFrame: 1).write(to: out)
+                try curves.write(to: curvesPath)
+            } catch { throw WorkbenchError("\(error)") }
+            figures = [out, curvesPath]
+        } else if let out {
             var grid = Figure(width: width, height: min(20_000, 420 * positions.count), rows: positions.count, columns: 2, panels: panels,
                               title: "\(utt.id): \"\(utt.text)\" over training (\(URL(fileURLWithPath: run).lastPathComponent))")
             grid.dpi = Double(png.dpi)
