@@ -37,8 +37,9 @@ let package = Package(
         .target(name: "Models", dependencies: ["Base", "NN", "CTC"]),
         .target(name: "Training", dependencies: ["Base", "Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel"]),
         .target(name: "Figures", dependencies: ["Base", "CCairo"]),
+        .target(name: "Analysis", dependencies: ["CTC", "Corpus", "Models", "Training", "Figures"]),
         .target(name: "Workbench", dependencies: [
-            "Base", "CTC", "LanguageModel", "Audio", "Corpus", "NN", "Models", "Training", "Figures", "CReadline", "CInterrupt",
+            "Base", "CTC", "LanguageModel", "Audio", "Corpus", "NN", "Models", "Training", "Figures", "Analysis", "CReadline", "CInterrupt",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "trellis", dependencies: ["Workbench"]),
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["Base", "NN"], path: "Tests/NNTests"),
         .testTarget(name: "ModelsTests", dependencies: ["Base", "Models", "NN", "CTC"], path: "Tests/ModelsTests"),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Corpus", "CTC", "Audio"], path: "Tests/TrainingTests"),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Base", "CTC", "Training", "Models", "NN", "Corpus", "Audio"], path: "Tests/AnalysisTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "trellis", "Models", "NN", "Audio"], path: "Tests/WorkbenchTests"),
     ]

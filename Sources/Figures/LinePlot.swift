@@ -11,6 +11,8 @@ public struct Series: Sendable {
     public var dashed = false
     /// nil → markers when the series has at most 25 points (a metric per epoch), none for long curves.
     public var markers: Bool?
+    /// false → a scatter: markers only, no line between the points (per-utterance values have no order).
+    public var connected = true
 
     public init(_ name: String, x: [Double], y: [Double], color: RGB? = nil, dashed: Bool = false, markers: Bool? = nil) {
         self.name = name
@@ -24,6 +26,13 @@ public struct Series: Sendable {
     /// y against 1, 2, 3, … (epochs).
     public init(_ name: String, y: [Double], color: RGB? = nil) {
         self.init(name, x: y.indices.map { Double($0 + 1) }, y: y, color: color)
+    }
+
+    /// Points without a line between them.
+    public static func scatter(_ name: String, x: [Double], y: [Double], color: RGB? = nil) -> Series {
+        var s = Series(name, x: x, y: y, color: color, markers: true)
+        s.connected = false
+        return s
     }
 }
 
@@ -96,7 +105,9 @@ public struct LinePlot: Sendable {
         canvas.clip(layout.plot)
         for (i, s) in series.enumerated() {
             let points = zip(s.x, s.y).map { (layout.px($0), layout.py($1)) }
-            canvas.polyline(points, color(i), width: style.lineWidth, dash: s.dashed ? [3.7 * style.unit, 1.6 * style.unit] : [])
+            if s.connected {
+                canvas.polyline(points, color(i), width: style.lineWidth, dash: s.dashed ? [3.7 * style.unit, 1.6 * style.unit] : [])
+            }
             if s.markers ?? (s.x.count <= 25) {
                 for (x, y) in points where x.isFinite && y.isFinite {
                     canvas.circle(x, y, radius: 2.5 * style.unit, color(i))

@@ -33,5 +33,7 @@ public enum CommandRegistry {
         Eval.self,
         Transcribe.self,
         ModelGroup.self,
+        Blanks.self,
+        Compare.self,
     ]
 }

@@ -149,3 +149,40 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(try FigureFormat(path: "out/Plot.PDF"), .pdf)
     }
 }
+
+/// An APNG as the APNG specification lays it out: IHDR, acTL (frame count, 0 = loop), then per frame an fcTL and its
+/// image data (IDAT for the first, fdAT after), chunks numbered 0, 1, 2 … in one sequence, IEND last.
+final class AnimationTests: XCTestCase {
+    func u32(_ png: [UInt8], _ at: Int) -> UInt32 { png[at..<(at + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+
+    func testChunksOfAThreeFrameAnimation() throws {
+        let frames = (1...3).map { k in
+            Figure(width: 120, height: 80, .line(LinePlot(series: [Series("k", x: [0, 1], y: [0, Double(k)])], title: "frame \(k)")))
+        }
+        let png = try Animation(frames: frames, secondsPerFrame: 0.5).encoded()
+        let chunks = try PNGChunks.split(png)   // checks every length and CRC
+        XCTAssertEqual(chunks.first?.type, "IHDR")
+        XCTAssertEqual(chunks[1].type, "acTL")
+        XCTAssertEqual(u32(png, chunks[1].data.lowerBound), 3, "frame count")
+        XCTAssertEqual(u32(png, chunks[1].data.lowerBound + 4), 0, "loops forever")
+        XCTAssertEqual(chunks.last?.type, "IEND")
+        XCTAssertEqual(chunks.filter { $0.type == "fcTL" }.count, 3)
+        // The first frame's data stays IDAT (what a viewer without APNG shows); the others are fdAT.
+        let firstFcTL = try XCTUnwrap(chunks.firstIndex { $0.type == "fcTL" })
+        XCTAssertEqual(chunks[firstFcTL + 1].type, "IDAT")
+        XCTAssertFalse(chunks.filter { $0.type == "fdAT" }.isEmpty)
+        let numbered = chunks.filter { $0.type == "fcTL" || $0.type == "fdAT" }.map { u32(png, $0.data.lowerBound) }
+        XCTAssertEqual(numbered, Array(0..<UInt32(numbered.count)), "one sequence from 0")
+        let fcTL = chunks[firstFcTL].data.lowerBound
+        XCTAssertEqual(u32(png, fcTL + 4), 120)
+        XCTAssertEqual(u32(png, fcTL + 8), 80)
+        XCTAssertEqual(Int(png[fcTL + 20]) << 8 | Int(png[fcTL + 21]), 50, "0.5 s = 50/100")
+        XCTAssertEqual(Int(png[fcTL + 22]) << 8 | Int(png[fcTL + 23]), 100)
+    }
+
+    func testFramesOfDifferentSizesAreRefused() {
+        let a = Figure(width: 100, height: 80, .empty), b = Figure(width: 100, height: 90, .empty)
+        XCTAssertThrowsError(try Animation(frames: [a, b]).encoded())
+        XCTAssertThrowsError(try Animation(frames: []).encoded())
+    }
+}

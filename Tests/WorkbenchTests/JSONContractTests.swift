@@ -121,6 +121,9 @@ final class JSONContractTests: XCTestCase {
                       "--cnn-layers", "1", "--threads", "1"],
             "eval": ["--checkpoint", s.checkpoint, "--data", s.corpus, "--subset", "test"],
             "transcribe": [s.audio, "--checkpoint", s.checkpoint], "model load": [s.checkpoint], "model info": [],
+            "blanks": ["--checkpoint", s.checkpoint, "--data", s.corpus], "compare runs": [d + "/run"],
+            "compare checkpoints": [d + "/run", "--out", d + "/epochs.png"],
+            "compare alignment": ["--checkpoint", s.checkpoint, "--checkpoint", d + "/run", "--data", s.corpus, "--out", d + "/al.svg"],
         ]
     }
 

@@ -1,7 +1,8 @@
 // CTC figures: `plot probs|alpha|beta|align|viterbi` draw the session's matrix and trellis as heatmaps (frames
 // along x; the 29 classes, or the extended label sequence `_ c _ a _ t _`, along y; a labelled colorbar), and
-// `plot grid` composes several such panels, from the session or from np.savetxt files, into one figure — the
-// notebook's Cell 42 (each model's soft alignment, linear and log) is `plot grid --cols 2 align=... align:log=...`.
+// `plot grid` composes several such panels, from the session, from np.savetxt files or from checkpoints and an
+// utterance id (`align=runs/dnn@3:ID`, the matrix computed through the one model-output path), into one figure —
+// the notebook's Cell 42 (each model's soft alignment, linear and log) is `plot grid --cols 2 align=... align:log=...`.
 // Real utterances have hundreds of frames and labels: the figure grows until every row label has a line
 // (`Figure.growingToFitRowLabels`), symbols are numbered by their position in the transcript (`12 c`), and
 // `--frames A:B` / `--labels A:B` zoom in while the axes keep the original numbers; `--x-unit seconds` puts time
@@ -11,6 +12,8 @@ import ArgumentParser
 import CTC
 import Figures
 import Foundation
+import Training
+import Analysis
 
 /// What one CTC panel shows.
 enum CTCPanelKind: String, CaseIterable, ExpressibleByArgument {
@@ -361,7 +364,8 @@ struct GridPanelSpec: Equatable {
         if text == "-" { return GridPanelSpec(kind: nil) }
         var rest = Substring(text)
         var spec = GridPanelSpec(kind: nil)
-        if let at = rest.lastIndex(of: "@") {
+        // A trailing @NAME names the panel, but RUN@3, RUN@latest and RUN@3:ID name a checkpoint.
+        if let at = rest.lastIndex(of: "@"), !Self.isEpochSuffix(rest[rest.index(after: at)...]) {
             spec.name = String(rest[rest.index(after: at)...])
             rest = rest[..<at]
         }
@@ -391,6 +395,23 @@ struct GridPanelSpec: Equatable {
             }
         }
         return spec
+    }
+
+    /// "3", "latest", "3:ID": what follows the '@' of a checkpoint reference (RUN@N), not a panel name.
+    static func isEpochSuffix(_ text: Substring) -> Bool {
+        let epoch = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        return epoch == "latest" || (!epoch.isEmpty && epoch.allSatisfy(\.isASCII) && epoch.allSatisfy(\.isNumber))
+    }
+
+    /// Whether the panel's source names a checkpoint (a run folder, RUN@N, RUN@latest, a .safetensors file)
+    /// rather than an np.savetxt matrix; its LABELS part is then an utterance id.
+    var namesCheckpoint: Bool {
+        guard let matrix else { return false }
+        var isDirectory: ObjCBool = false
+        if matrix.hasSuffix(".safetensors") { return true }
+        if FileManager.default.fileExists(atPath: matrix, isDirectory: &isDirectory) { return isDirectory.boolValue }
+        guard let at = matrix.lastIndex(of: "@") else { return false }
+        return FileManager.default.fileExists(atPath: String(matrix[..<at]), isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// The matrix and labels this panel reads (the session's when no file is named).
@@ -461,8 +482,11 @@ struct PlotGrid: WorkbenchCommand {
             if any value is negative); L.txt: the label indices (np.savetxt of the padded labels: trailing 0s are \
             dropped); or a transcript instead of L.txt: align=M.txt:"the cat"
               -                       a blank cell
+              align=runs/dnn@3:ID@DNN  a checkpoint (a run folder, RUN@N, RUN@latest or a .safetensors file) and an \
+            utterance id: the model's matrix for that utterance, computed as 'probs from' does; the utterance comes \
+            from --data (default: the run's data folder) and without :ID it is --utterance or the test subset's first
             @NAME starts the panel titles ("DNN Alignment", "DNN Alignment in log scale"); by default it is the run \
-            and file name (runs/dnn/alignments/epoch-003-utt0_matrix.txt → "dnn epoch-003-utt0").
+            and file name (runs/dnn/alignments/epoch-003-utt0_matrix.txt → "dnn epoch-003-utt0"), or the checkpoint.
             Example: plot grid --out cell42.png --cols 2 'align=runs/dnn/alignments/epoch-003-utt0_matrix.txt:runs/dnn/alignments/epoch-003-utt0_labels.txt@DNN' \
             'align:log=runs/dnn/alignments/epoch-003-utt0_matrix.txt:runs/dnn/alignments/epoch-003-utt0_labels.txt@DNN' ...
             """
@@ -486,8 +510,38 @@ struct PlotGrid: WorkbenchCommand {
     @OptionGroup var png: PNGResolutionOption
     @Flag(help: "Print one JSON object.")
     var json = false
-    @Argument(help: "The panels: KIND[:log][=MATRIX[:LABELS]][@NAME] (see above).")
+    @Option(help: "Data folder in which checkpoint panels find their utterance (default: the run's, from run.json).", completion: .directory)
+    var data: String?
+    @Option(help: "Utterance id of checkpoint panels that name none (default: the test subset's first).")
+    var utterance: String?
+    @Argument(help: "The panels: KIND[:log][=MATRIX[:LABELS]][@NAME] or KIND[:log]=CHECKPOINT[:ID][@NAME] (see above).")
     var panels: [String] = []
+
+    /// A checkpoint panel's matrix: the model's output for the utterance, through the one model-output path.
+    /// Matrices are kept per (checkpoint file, utterance), so linear and log panels of one model load it once.
+    func checkpointSource(_ spec: GridPanelSpec, cache: inout [String: (CTCPanelSource, Double)]) throws -> (CTCPanelSource, Double) {
+        let reference = spec.matrix!
+        let url: URL
+        do { url = try CheckpointReference.resolve(reference) } catch { throw WorkbenchError("\(error)") }
+        let dataDir = try CheckpointUtterance.dataFolder(forCheckpoint: url, given: data)
+        let id = (spec.labels?.isEmpty == false ? spec.labels : nil) ?? utterance
+        let utt = try CheckpointUtterance.find(id, in: dataDir)
+        let key = url.path + "|" + utt.id
+        if let hit = cache[key] {
+            var source = hit.0
+            source.name = spec.name ?? reference
+            return (source, hit.1)
+        }
+        var loaded = try loadCheckpoint(url.path)
+        let r: DataSetAlignments
+        do { r = try DataSetAlignments.compute(&loaded, over: [utt], batchSize: 1, keepMatrices: true) } catch {
+            throw WorkbenchError("\(reference): \(error)")
+        }
+        guard let u = r.utterances.first, let m = u.matrix else { throw WorkbenchError("\(utt.audioPath) could not be read") }
+        let source = CTCPanelSource(matrix: m, labels: u.labels, name: spec.name ?? reference, origin: "\(reference) on \(utt.id)")
+        cache[key] = (source, r.secondsPerFrame)
+        return (source, r.secondsPerFrame)
+    }
 
     mutating func run(session: inout Session) throws {
         guard !panels.isEmpty else { throw WorkbenchError("plot grid needs at least one PANEL, e.g. 'plot grid --out f.png align align:log'") }
@@ -495,11 +549,18 @@ struct PlotGrid: WorkbenchCommand {
         try CTCPanels.checkFormat(out)
         let specs = try panels.map(GridPanelSpec.parse)
         var drawn: [Panel] = []
+        var cache: [String: (CTCPanelSource, Double)] = [:]
         for (spec, text) in zip(specs, panels) {
             guard let kind = spec.kind else { drawn.append(.empty); continue }
+            if Interrupt.isRequested { return }
             do {
-                let source = try spec.source(session: session.ctc, layout: layout)
-                let known = spec.matrix == nil ? session.ctc.secondsPerFrame : nil
+                let source: CTCPanelSource, known: Double?
+                if spec.namesCheckpoint {
+                    (source, known) = try checkpointSource(spec, cache: &cache)
+                } else {
+                    source = try spec.source(session: session.ctc, layout: layout)
+                    known = spec.matrix == nil ? session.ctc.secondsPerFrame : nil
+                }
                 let view = try CTCView(self.view, source: source, known: known, labelsOnProbsIsError: false)
                 drawn.append(.heatmap(try CTCPanels.heatmap(kind, log: spec.log, source: source, floor: floor, view: view)))
             } catch let e as WorkbenchError {
