@@ -44,17 +44,19 @@ let package = Package(
         ]),
         .executableTarget(name: "trellis", dependencies: ["Workbench"]),
 
+        // The replay tests' shared helpers (fixtures/fuzz): a plain library beside the test targets.
+        .target(name: "FuzzReplay", path: "Tests/FuzzReplay"),
         .testTarget(name: "BaseTests", dependencies: ["Base"], path: "Tests/BaseTests"),
-        .testTarget(name: "CTCTests", dependencies: ["Base", "CTC", "LanguageModel"], path: "Tests/CTCTests"),
-        .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModel"], path: "Tests/LanguageModelTests"),
-        .testTarget(name: "AudioTests", dependencies: ["Base", "Audio"], path: "Tests/AudioTests"),
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio", "CTC"], path: "Tests/CorpusTests"),
+        .testTarget(name: "CTCTests", dependencies: ["FuzzReplay", "Base", "CTC", "LanguageModel"], path: "Tests/CTCTests"),
+        .testTarget(name: "LanguageModelTests", dependencies: ["FuzzReplay", "LanguageModel"], path: "Tests/LanguageModelTests"),
+        .testTarget(name: "AudioTests", dependencies: ["FuzzReplay", "Base", "Audio"], path: "Tests/AudioTests"),
+        .testTarget(name: "CorpusTests", dependencies: ["FuzzReplay", "Corpus", "Audio", "CTC"], path: "Tests/CorpusTests"),
         .testTarget(name: "NNTests", dependencies: ["Base", "NN"], path: "Tests/NNTests"),
-        .testTarget(name: "ModelsTests", dependencies: ["Base", "Models", "NN", "CTC"], path: "Tests/ModelsTests"),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Corpus", "CTC", "Audio"], path: "Tests/TrainingTests"),
+        .testTarget(name: "ModelsTests", dependencies: ["FuzzReplay", "Base", "Models", "NN", "CTC"], path: "Tests/ModelsTests"),
+        .testTarget(name: "TrainingTests", dependencies: ["FuzzReplay", "Training", "Models", "NN", "Corpus", "CTC", "Audio"], path: "Tests/TrainingTests"),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Base", "CTC", "Training", "Models", "NN", "Corpus", "Audio"], path: "Tests/AnalysisTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "trellis", "Models", "NN", "Audio"], path: "Tests/WorkbenchTests"),
+        .testTarget(name: "WorkbenchTests", dependencies: ["FuzzReplay", "Workbench", "trellis", "Models", "NN", "Audio"], path: "Tests/WorkbenchTests"),
     ]
 )
 

@@ -3,6 +3,7 @@
 // normalisation (Training's `FeatureSpec(nMels: 128, logMel: true, normalize: true).melConfig`); each must
 // succeed or throw, never end the process.
 import Foundation
+import FuzzReplay
 import XCTest
 import Audio
 
@@ -48,30 +49,5 @@ final class AudioFuzzReplayTests: XCTestCase {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
-    }
-}
-
-/// The files of one fuzz target's seed and regression folders.
-enum FuzzInputs {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func files(_ target: String) throws -> [URL] {
-        var out: [URL] = []
-        for folder in ["seeds", "regressions"] {
-            let dir = root.appendingPathComponent("fixtures/fuzz/\(target)/\(folder)")
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { continue }
-            out += names.sorted().filter { !$0.hasPrefix(".") }.map { dir.appendingPathComponent($0) }
-        }
-        return out
-    }
-
-    /// The input under the file name the fuzz target gives it (readers may look at the name), in a fresh folder.
-    static func copy(_ input: URL, as name: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-fuzz-replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent(name).path
-        try FileManager.default.copyItem(atPath: input.path, toPath: path)
-        return path
     }
 }

@@ -3,6 +3,7 @@
 // config, build the model, load the state dict: each must succeed or throw, never end the process.
 // (TrainingTests replays the same files through `Checkpoint.loadModel`.)
 import Foundation
+import FuzzReplay
 import XCTest
 import Models
 
@@ -22,30 +23,5 @@ final class SafeTensorsFuzzReplayTests: XCTestCase {
         }
         let models = ["dnn", "lstm", "bilstm"].flatMap { ["\($0)_checkpoint.safetensors", "\($0)_state_dict.safetensors"] }
         XCTAssertEqual(Set(built), Set(models), "built: \(built)")
-    }
-}
-
-/// The files of one fuzz target's seed and regression folders.
-enum FuzzInputs {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func files(_ target: String) throws -> [URL] {
-        var out: [URL] = []
-        for folder in ["seeds", "regressions"] {
-            let dir = root.appendingPathComponent("fixtures/fuzz/\(target)/\(folder)")
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { continue }
-            out += names.sorted().filter { !$0.hasPrefix(".") }.map { dir.appendingPathComponent($0) }
-        }
-        return out
-    }
-
-    /// The input under the file name the fuzz target gives it (readers may look at the name), in a fresh folder.
-    static func copy(_ input: URL, as name: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-fuzz-replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent(name).path
-        try FileManager.default.copyItem(atPath: input.path, toPath: path)
-        return path
     }
 }

@@ -6,6 +6,7 @@ import ArgumentParser
 import Base
 import CTC
 import Foundation
+import FuzzReplay
 import XCTest
 @testable import Workbench
 
@@ -40,30 +41,5 @@ final class ReaderFuzzReplayTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(parsed, 0, "no seed line parsed as a command")
-    }
-}
-
-/// The files of one fuzz target's seed and regression folders.
-enum FuzzInputs {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func files(_ target: String) throws -> [URL] {
-        var out: [URL] = []
-        for folder in ["seeds", "regressions"] {
-            let dir = root.appendingPathComponent("fixtures/fuzz/\(target)/\(folder)")
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { continue }
-            out += names.sorted().filter { !$0.hasPrefix(".") }.map { dir.appendingPathComponent($0) }
-        }
-        return out
-    }
-
-    /// The input under the file name the fuzz target gives it (readers may look at the name), in a fresh folder.
-    static func copy(_ input: URL, as name: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-fuzz-replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent(name).path
-        try FileManager.default.copyItem(atPath: input.path, toPath: path)
-        return path
     }
 }
