@@ -38,6 +38,8 @@ enum AnalysisInput {
             }, shouldStop: { Interrupt.isRequested })
         } catch { throw WorkbenchError("\(reference): \(error)") }
         bar.finish()
+        // Ctrl-C stops the pass between batches: report the interruption, not statistics of a part of the data.
+        try Interrupt.check()
         for item in result.skipped { Console.error("skipped \(item.detail) (\(item.reason.rawValue))") }
         guard !result.utterances.isEmpty else { throw WorkbenchError("\(reference): no utterance could be read") }
         return result
@@ -126,7 +128,7 @@ struct Blanks: WorkbenchCommand {
         let utts = try AnalysisInput.utterances(data: data, subset: subset, limit: limit)
         var results: [(name: String, result: DataSetAlignments)] = []
         for c in checkpoints {
-            if Interrupt.isRequested { return }
+            try Interrupt.check()
             results.append((c, try AnalysisInput.alignments(c, over: utts, batch: batch)))
         }
         let replies = results.map { name, r -> CheckpointReply in
@@ -347,7 +349,7 @@ struct CompareCheckpoints: WorkbenchCommand {
         var epochs: [EpochReply] = [], panels: [Panel] = []
         var bar = ProgressBar(total: positions.count, label: "checkpoints")
         for (i, p) in positions.enumerated() {
-            if Interrupt.isRequested { return }
+            try Interrupt.check()
             bar.update(done: i, detail: "epochs")
             let file = folder.modelFile(p).path
             var loaded = try loadCheckpoint(file)
@@ -483,7 +485,7 @@ struct CompareAlignment: WorkbenchCommand {
         let utts = try AnalysisInput.utterances(data: data, subset: subset, limit: limit)
         var results: [(name: String, result: DataSetAlignments)] = []
         for c in checkpoints {
-            if Interrupt.isRequested { return }
+            try Interrupt.check()
             results.append((c, try AnalysisInput.alignments(c, over: utts, batch: batch)))
         }
         let replies = results.map { name, r -> CheckpointReply in

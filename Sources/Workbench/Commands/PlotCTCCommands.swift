@@ -552,7 +552,7 @@ struct PlotGrid: WorkbenchCommand {
         var cache: [String: (CTCPanelSource, Double)] = [:]
         for (spec, text) in zip(specs, panels) {
             guard let kind = spec.kind else { drawn.append(.empty); continue }
-            if Interrupt.isRequested { return }
+            try Interrupt.check()
             do {
                 let source: CTCPanelSource, known: Double?
                 if spec.namesCheckpoint {
