@@ -202,6 +202,10 @@ final class JSONContractTests: XCTestCase {
         for (key, value) in object {
             let at = "\(command): \(path)\(key)"
             switch key {
+            case "utterances" where value is [Any]:
+                // `blanks` lists its utterances (the shape issue 9 asks for): per-utterance records, each with its id.
+                XCTAssertTrue((value as? [[String: Any]])?.allSatisfy { $0["id"] is String } == true,
+                              "\(at) is neither a count nor a list of utterance records: \(value)")
             case "states", "skipped", "frames", "classes", "utterances", "next_frame", "epoch":
                 XCTAssertTrue(value is NSNull || (value as? Int) != nil, "\(at) is not a count: \(value)")
                 XCTAssertFalse(value is [Any] || value is [String: Any] || value is String, "\(at) is not a count: \(value)")

@@ -324,8 +324,9 @@ struct CompareCheckpoints: WorkbenchCommand {
         var entropy: Double
         var loss: Double?
         var hypothesis: String
-        /// The run's test CER after this epoch (metrics.jsonl), null when not recorded.
-        var cer: Double?
+        /// The run's test CER after this epoch as a rate (metrics.jsonl's `cer`), null when not recorded. Named apart
+        /// from `cer`, which in every reply is an error-rate object (docs/json.md).
+        var testCERRate: Double?
     }
     struct Reply: Encodable {
         var run: String
@@ -360,7 +361,7 @@ struct CompareCheckpoints: WorkbenchCommand {
             guard let u = r.utterances.first, let m = u.matrix else { throw WorkbenchError("\(utt.audioPath) could not be read") }
             epochs.append(EpochReply(epoch: p.epoch, checkpoint: file, blankArgmaxRatio: u.statistics.blankArgmaxRatio,
                                      meanBlankPosterior: u.statistics.meanBlankPosterior, entropy: u.statistics.meanEntropy,
-                                     loss: u.loss, hypothesis: (try? GreedyDecoder.decodeText(m)) ?? "", cer: metrics[p.epoch]?.cer))
+                                     loss: u.loss, hypothesis: (try? GreedyDecoder.decodeText(m)) ?? "", testCERRate: metrics[p.epoch]?.cer))
             if out != nil {
                 let source = CTCPanelSource(matrix: m, labels: u.labels, name: "Epoch \(p.epoch)", origin: file)
                 for log in [false, true] {
@@ -382,7 +383,7 @@ struct CompareCheckpoints: WorkbenchCommand {
             let height = frames.map(\.height).max() ?? 480
             for i in frames.indices { frames[i].height = height; frames[i].dpi = Double(png.dpi) }
             var curves = AnalysisFigures.overEpochs(epochs: epochs.map(\.epoch), blankRatio: epochs.map(\.blankArgmaxRatio),
-                                                    loss: epochs.map(\.loss), cer: epochs.map(\.cer), utterance: utt.id)
+                                                    loss: epochs.map(\.loss), cer: epochs.map(\.testCERRate), utterance: utt.id)
             curves.dpi = Double(png.dpi)
             let curvesPath = (out as NSString).deletingPathExtension + "-curves.png"
             do {
@@ -396,7 +397,7 @@ struct CompareCheckpoints: WorkbenchCommand {
             grid.dpi = Double(png.dpi)
             grid = grid.growingToFitRowLabels(maxHeight: 20_000)
             var curves = AnalysisFigures.overEpochs(epochs: epochs.map(\.epoch), blankRatio: epochs.map(\.blankArgmaxRatio),
-                                                    loss: epochs.map(\.loss), cer: epochs.map(\.cer), utterance: utt.id)
+                                                    loss: epochs.map(\.loss), cer: epochs.map(\.testCERRate), utterance: utt.id)
             curves.dpi = Double(png.dpi)
             let ext = (out as NSString).pathExtension
             let curvesPath = (out as NSString).deletingPathExtension + "-curves." + ext
@@ -414,7 +415,7 @@ struct CompareCheckpoints: WorkbenchCommand {
         Console.out("epoch  blank argmax  entropy  loss    CER (run)  greedy hypothesis")
         for e in epochs {
             Console.out(pad(String(e.epoch), 5) + "  " + pad(pct(e.blankArgmaxRatio), 12) + "  " + pad(number(e.entropy), 7) + "  "
-                        + pad(number(e.loss), 6) + "  " + pad(e.cer.map(pct) ?? "—", 9) + "  \"\(e.hypothesis)\"")
+                        + pad(number(e.loss), 6) + "  " + pad(e.testCERRate.map(pct) ?? "—", 9) + "  \"\(e.hypothesis)\"")
         }
         for f in figures { Console.out("wrote \(f)") }
     }
