@@ -66,7 +66,7 @@ let package = Package(
 if Context.environment["TRELLIS_FUZZ"] == "1" {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("fuzz-arpa", ["LanguageModel"]),
-        ("fuzz-safetensors", ["Models", "Training"]),
+        ("fuzz-safetensors", ["Audio", "Models", "Training"]),
         ("fuzz-savetxt", ["Base", "Workbench", "CTC"]),
         ("fuzz-transcripts", ["CTC"]),
         ("fuzz-corpus", ["Corpus", "Audio"]),
