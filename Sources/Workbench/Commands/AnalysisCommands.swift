@@ -13,6 +13,24 @@ import Foundation
 import Models
 import Training
 
+/// `--data`, `--subset`, `--limit`, `--batch`: the data set `blanks` and `compare alignment` go over.
+struct DataSetOptions: ParsableArguments {
+    @Option(help: "LibriSpeech-layout folder.", completion: .directory)
+    var data: String
+    @Option(help: "Subset of --data.")
+    var subset: String = "test"
+    @Option(help: "Only the first N utterances (by id; default: every utterance of the subset).")
+    var limit: Int?
+    @Option(help: "Batch size.")
+    var batch: Int = 16
+
+    /// The utterances chosen, ordered by id.
+    func utterances() throws -> [Utterance] {
+        if batch < 1 { throw WorkbenchError("--batch must be at least 1 (got \(batch))") }
+        return try AnalysisInput.utterances(data: data, subset: subset, limit: limit)
+    }
+}
+
 /// What the analysis commands read: some utterances of a data set, and a checkpoint's output over them.
 enum AnalysisInput {
     /// The utterances of `subset` in `data`, ordered by id, the first `limit` of them.
@@ -71,14 +89,7 @@ struct Blanks: WorkbenchCommand {
 
     @Option(name: .customLong("checkpoint"), help: ArgumentHelp("A checkpoint (repeat for several). " + checkpointHelp), completion: .file())
     var checkpoints: [String] = []
-    @Option(help: "LibriSpeech-layout folder.", completion: .directory)
-    var data: String
-    @Option(help: "Subset of --data.")
-    var subset: String = "test"
-    @Option(help: "Only the first N utterances (by id; default: every utterance of the subset).")
-    var limit: Int?
-    @Option(help: "Batch size.")
-    var batch: Int = 16
+    @OptionGroup var dataSet: DataSetOptions
     @Option(help: "Figure: .png, .svg or .pdf.", completion: .file())
     var out: String?
     @OptionGroup var png: PNGResolutionOption
@@ -123,13 +134,12 @@ struct Blanks: WorkbenchCommand {
 
     mutating func run(session: inout Session) throws {
         guard !checkpoints.isEmpty else { throw WorkbenchError("name at least one --checkpoint (a file, a run folder, RUN@N)") }
-        if batch < 1 { throw WorkbenchError("--batch must be at least 1 (got \(batch))") }
         try AnalysisInput.checkFigure(out)
-        let utts = try AnalysisInput.utterances(data: data, subset: subset, limit: limit)
+        let utts = try dataSet.utterances()
         var results: [(name: String, result: DataSetAlignments)] = []
         for c in checkpoints {
             try Interrupt.check()
-            results.append((c, try AnalysisInput.alignments(c, over: utts, batch: batch)))
+            results.append((c, try AnalysisInput.alignments(c, over: utts, batch: dataSet.batch)))
         }
         let replies = results.map { name, r -> CheckpointReply in
             let p = r.pooled, widths = r.emissionWidths
@@ -152,10 +162,10 @@ struct Blanks: WorkbenchCommand {
             do { try figure.write(to: out) } catch { throw WorkbenchError("\(error)") }
         }
         if json {
-            try printJSON(Reply(data: data, subset: subset, checkpoints: replies, figure: out))
+            try printJSON(Reply(data: dataSet.data, subset: dataSet.subset, checkpoints: replies, figure: out))
             return
         }
-        Console.out("\(utts.count) utterances of \(data)/\(subset)")
+        Console.out("\(utts.count) utterances of \(dataSet.data)/\(dataSet.subset)")
         Console.out(pad("checkpoint", 28) + "  blank argmax  mean p(blank)  peakiness  entropy  width mean (median)")
         for r in replies {
             let widths = results.first { $0.name == r.reference }!.result.emissionWidths.sorted()
@@ -435,14 +445,7 @@ struct CompareAlignment: WorkbenchCommand {
 
     @Option(name: .customLong("checkpoint"), help: ArgumentHelp("A checkpoint (once or twice: A, then B). " + checkpointHelp), completion: .file())
     var checkpoints: [String] = []
-    @Option(help: "LibriSpeech-layout folder.", completion: .directory)
-    var data: String
-    @Option(help: "Subset of --data.")
-    var subset: String = "test"
-    @Option(help: "Only the first N utterances (by id; default: every utterance of the subset).")
-    var limit: Int?
-    @Option(help: "Batch size.")
-    var batch: Int = 16
+    @OptionGroup var dataSet: DataSetOptions
     @Option(help: "Figure: .png, .svg or .pdf.", completion: .file())
     var out: String?
     @OptionGroup var png: PNGResolutionOption
@@ -481,13 +484,12 @@ struct CompareAlignment: WorkbenchCommand {
         guard (1...2).contains(checkpoints.count) else {
             throw WorkbenchError("give one --checkpoint (loss against alignment) or two (also their boundaries), not \(checkpoints.count)")
         }
-        if batch < 1 { throw WorkbenchError("--batch must be at least 1 (got \(batch))") }
         try AnalysisInput.checkFigure(out)
-        let utts = try AnalysisInput.utterances(data: data, subset: subset, limit: limit)
+        let utts = try dataSet.utterances()
         var results: [(name: String, result: DataSetAlignments)] = []
         for c in checkpoints {
             try Interrupt.check()
-            results.append((c, try AnalysisInput.alignments(c, over: utts, batch: batch)))
+            results.append((c, try AnalysisInput.alignments(c, over: utts, batch: dataSet.batch)))
         }
         let replies = results.map { name, r -> CheckpointReply in
             let u = r.utterances.filter { $0.loss != nil }
