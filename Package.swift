@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "Training", dependencies: ["Base", "Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel"]),
         .target(name: "Figures", dependencies: ["Base", "CCairo"]),
         .target(name: "Analysis", dependencies: ["CTC", "Corpus", "Models", "Training", "Figures"]),
+        // Markdown notebooks and lessons: the document as prose and fenced code blocks with line numbers.
+        .target(name: "Notebook", dependencies: ["Base"]),
         .target(name: "Workbench", dependencies: [
             "Base", "CTC", "LanguageModel", "Audio", "Corpus", "NN", "Models", "Training", "Figures", "Analysis", "CReadline", "CInterrupt",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["FuzzReplay", "Training", "Models", "NN", "Corpus", "CTC", "Audio"], path: "Tests/TrainingTests"),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Base", "CTC", "Training", "Models", "NN", "Corpus", "Audio"], path: "Tests/AnalysisTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], path: "Tests/NotebookTests"),
         .testTarget(name: "WorkbenchTests", dependencies: ["FuzzReplay", "Workbench", "trellis", "Models", "NN", "Audio"], path: "Tests/WorkbenchTests"),
     ]
 )
