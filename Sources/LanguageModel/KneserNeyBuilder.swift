@@ -11,7 +11,7 @@
 //  3. initial probabilities (context order): u(w|h) = (a(hw) − D(a(hw))) / Σ_w a(hw) and the context's
 //     interpolation weight γ(h) = (D1·N1(h•) + D2·N2(h•) + D3·N3+(h•) + pruned mass) / Σ_w a(hw);
 //  4. interpolation (suffix order): p(w|h) = u(w|h) + γ(h)·p(w|h'), h' = h without its first word, down to
-//     the unigrams, which interpolate with the uniform 1/|V| (|V| counts `<unk>` and `</s>`, not `<s>`);
+//     the unigrams, which interpolate with the uniform 1/|V| (|V| = the kept words with `<unk>` and `</s>`, without `<s>`);
 //     `<s>` gets probability 1 (printed as lmplz prints it) and the back-off of an n-gram is γ of the
 //     context it forms. Pruned n-grams (count ≤ the order's threshold, or holding a word outside the
 //     vocabulary limit) leave their mass to γ, as lmplz's --prune and --limit_vocab_file do.

@@ -104,8 +104,9 @@ func writeInterpolated(_ initial: InitialProbabilities, adjusted: AdjustedCounts
             for k in 1...n { text.append("ngram \(k)=\(initial.counts[k - 1])\n") }
             text.append("\n")
 
-            // Unigrams: interpolated with the uniform distribution over the vocabulary without <s>.
-            let uniform = Float(1.0 / Double(Float(adjusted.counts[0] - 1)))
+            // Unigrams: interpolated with the uniform distribution over the kept vocabulary without <s>
+            // (lmplz passes the pruned counts here, so a vocabulary limit raises the uniform share).
+            let uniform = Float(1.0 / Double(Float(initial.counts[0] - 1)))
             var prob1 = [Float](repeating: .nan, count: initial.unigramProb.count)
             for w in 0..<prob1.count where !initial.unigramProb[w].isNaN {
                 let gammaHere: Float = w == Int(kBOS) ? 0 : initial.unigramGamma

@@ -258,7 +258,7 @@ final class RunFolder {
         guard made != nil else {
             throw RunFileError(path: parent, reason: "cannot create a temporary folder here (\(String(cString: strerror(errno))))")
         }
-        path = String(cString: template)
+        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     func newFile() -> String {
