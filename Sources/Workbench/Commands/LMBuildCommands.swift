@@ -19,7 +19,7 @@ struct LMBuild: WorkbenchCommand {
     @Argument(help: "Text files (plain or .gz), one sentence per line.", completion: .file())
     var texts: [String]
 
-    @Option(help: "The n-gram order, 1 to 8. (default: 3)")
+    @Option(help: "The n-gram order, 1 to 8.")
     var order: Int = 3
 
     @Option(help: "The ARPA file to write (.arpa, or .arpa.gz to compress).", completion: .file())
@@ -32,7 +32,7 @@ struct LMBuild: WorkbenchCommand {
     @Option(help: "Keep only the K most frequent words (ties by spelling); n-grams holding any other word are pruned, as lmplz's --limit_vocab_file with those words. (default: all words)")
     var vocabLimit: Int?
 
-    @Option(help: "Memory for n-gram records before sorting moves to disk: bytes or K, M, G (e.g. 500M). (default: 1G)")
+    @Option(help: "Memory for n-gram records before sorting moves to disk: bytes or K, M, G (e.g. 500M).")
     var memory: String = "1G"
 
     @Option(help: "Folder for the disk sort's temporary files. (default: $TMPDIR or /tmp)", completion: .directory)
