@@ -246,6 +246,8 @@ struct TextCommand: WorkbenchCommand {
         /// The transcript's class indices.
         var labels: [Int]
         var states: Int
+        /// The fewest frames that can carry the transcript: one per label and one blank between equal neighbours.
+        var requiredFrames: Int
         /// Whether the session's matrix has enough frames for the transcript; null without a matrix.
         var feasible: Bool?
         var explanation: String?
@@ -280,7 +282,8 @@ struct TextCommand: WorkbenchCommand {
         let states = 2 * labels.count + 1
         let feasibility = session.ctc.matrix.map { CTCFeasibility(labels: labels, frames: $0.frames) }
         if json {
-            try printJSON(Reply(text: t, labels: labels, states: states, feasible: feasibility?.isFeasible,
+            try printJSON(Reply(text: t, labels: labels, states: states,
+                                requiredFrames: CTCFeasibility(labels: labels, frames: 0).requiredFrames, feasible: feasibility?.isFeasible,
                                 explanation: feasibility?.description, dropped: dropped))
             return
         }
