@@ -69,8 +69,8 @@ enum LessonPlayer {
         var description: String { "\(file):\(line): \(message)" }
     }
 
-    /// Prints the current step and runs its commands, then computes its question's answer. Returns the first
-    /// failure (a command of the step, or the question's check), which is also printed; the step stays shown.
+    /// Prints the current step and runs its commands. Returns the first command that failed (also printed unless
+    /// `reportFailure` is false); the step stays shown.
     @discardableResult
     static func showStep(session: inout Session, reportFailure: Bool = true, say: (String) -> Void) -> Failure? {
         guard let progress = session.lesson.progress else { return nil }
@@ -89,17 +89,6 @@ enum LessonPlayer {
             }
         }
         session.lesson.playing = false
-        if failure == nil, let question = step.question, let check = question.check {
-            do {
-                let value = try computedValue(of: question, check: check, session: session)
-                session.lesson.progress?.computedQuestion = question.expecting(computed: value)
-            } catch let error as Failure {
-                failure = error
-                if reportFailure { Console.error(error.description) }
-            } catch {
-                failure = Failure(file: lesson.file, line: check.line, message: "error: \(error)")
-            }
-        }
         if !step.toType.isEmpty {
             say("Your turn: type " + (step.toType.count == 1 ? "this command:" : "these commands:"))
             for command in step.toType { say("    \(command.text)") }
@@ -111,6 +100,14 @@ enum LessonPlayer {
         say(progress.isLastStep && step.question == nil ? "That is the last step: 'next' ends the lesson, 'back' and 'again' revisit it."
             : "'next' goes on, 'back' returns, 'again' repeats this step, 'quit-lesson' leaves the lesson.")
         return failure
+    }
+
+    /// Computes the current question's true answer from its `check:` command, on the session as it is now (after
+    /// the commands the student typed), and makes it the one answers are checked against.
+    static func refreshQuestion(session: inout Session) throws {
+        guard let progress = session.lesson.progress, let question = progress.step.question, let check = question.check else { return }
+        let value = try computedValue(of: question, check: check, session: session)
+        session.lesson.progress?.computedQuestion = question.expecting(computed: value)
     }
 
     /// The question's true answer: its `check:` command run with `--json` on a copy of the session (so nothing it
@@ -138,7 +135,14 @@ enum LessonPlayer {
 
     /// Checks `text` against the current step's question and says what the student should read.
     static func answer(_ text: String, session: inout Session, say: (String) -> Void) throws -> LessonProgress.Reply {
-        guard var progress = session.lesson.progress else { _ = try session.lesson.requireProgress(); return .noQuestion }
+        guard session.lesson.progress != nil else { _ = try session.lesson.requireProgress(); return .noQuestion }
+        if session.lesson.progress?.awaitsAnswer == true {
+            do { try refreshQuestion(session: &session) } catch let failure as Failure {
+                // The lesson's own check is broken: say so, and check against the answer written in the file.
+                Console.error(failure.description)
+            }
+        }
+        var progress = session.lesson.progress!
         let reply = progress.answer(text)
         session.lesson.progress = progress
         switch reply {
@@ -212,6 +216,11 @@ enum LessonPlayer {
             }
             var record = AutoStep(step: progress.index + 1, title: step.title, line: step.line, commands: step.commands.count + step.toType.count)
             if let question = step.question {
+                do { try refreshQuestion(session: &session) } catch let failure as Failure {
+                    return (steps, failure)
+                } catch {
+                    return (steps, Failure(file: lesson.file, line: question.check?.line ?? question.answerLine, message: "error: \(error)"))
+                }
                 let asked = session.lesson.progress?.question ?? question
                 say("\(REPL.prompt)\(question.writtenAnswer)        (the lesson's answer)")
                 record.answer = question.writtenAnswer

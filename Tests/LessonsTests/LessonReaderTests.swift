@@ -1,6 +1,6 @@
 // Lesson files as the reader sees them (through the notebooks' Markdown parser): steps at `## ` headings, the
 // three kinds of block, question keys, and FILE:LINE errors for what a lesson cannot mean.
-import Lessons
+@testable import Lessons
 import XCTest
 
 final class LessonReaderTests: XCTestCase {
