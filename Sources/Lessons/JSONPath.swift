@@ -65,38 +65,60 @@ public struct ValueExpression: Sendable, Equatable {
 
     /// The value at the path in `json` (a reply's text).
     public func evaluate(json text: String) throws -> Question.ComputedValue {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) } catch {
+        // Decoded into a typed tree: Foundation's JSONSerialization hands back NSNumber, which cannot tell 1 from true.
+        guard let root = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
             throw LessonError("the check command's reply is not JSON")
         }
-        var node: Any = object
+        var node = root
         var walked = ""
         for component in path {
             switch component {
             case .key(let k):
-                guard let dict = node as? [String: Any], let next = dict[k] else {
-                    let keys = (node as? [String: Any]).map { $0.keys.sorted().joined(separator: ", ") } ?? "none: it is not an object"
+                guard case .object(let dict) = node, let next = dict[k] else {
+                    let keys: String
+                    if case .object(let dict) = node { keys = dict.keys.sorted().joined(separator: ", ") } else { keys = "none: it is not an object" }
                     throw LessonError("the reply has no '\(k)' at '\(walked.isEmpty ? "the top" : walked)' (keys there: \(keys))")
                 }
                 node = next
                 walked += (walked.isEmpty ? "" : ".") + k
             case .index(let i):
-                guard let array = node as? [Any] else { throw LessonError("'\(walked)' is not a list, so [\(i)] means nothing") }
+                guard case .array(let array) = node else { throw LessonError("'\(walked)' is not a list, so [\(i)] means nothing") }
                 guard i < array.count else { throw LessonError("'\(walked)' has \(array.count) item\(array.count == 1 ? "" : "s"), so [\(i)] is past its end") }
                 node = array[i]
                 walked += "[\(i)]"
             }
         }
-        if let number = node as? NSNumber, !(node is Bool) {
-            return .number((exponential ? exp(number.doubleValue) : number.doubleValue) * factor)
-        }
-        if node is NSNull {
+        let plain = !exponential && factor == 1
+        switch node {
+        case .number(let v):
+            return .number((exponential ? exp(v) : v) * factor)
+        case .null:
             // JSON's null for a log-probability is −∞ (docs/json.md): its exponential is 0.
             if exponential { return .number(0) }
             throw LessonError("'\(walked)' is null in the reply (−∞ or undefined)")
+        case .string(let s) where plain:
+            return .text(s)
+        case .bool(let b) where plain:
+            return .text(b ? "true" : "false")
+        case .string, .bool:
+            throw LessonError("'\(walked)' is not a number, so exp() and '*' cannot apply")
+        case .array, .object:
+            throw LessonError("'\(walked)' is a list or an object, not one value")
         }
-        if let s = node as? String, !exponential, factor == 1 { return .text(s) }
-        if let b = node as? Bool, !exponential, factor == 1 { return .text(b ? "true" : "false") }
-        throw LessonError("'\(walked)' is \(exponential ? "not a number, so exp() cannot apply" : "a list or an object, not one value")")
+    }
+}
+
+/// A JSON document as a tree whose leaves keep their JSON type.
+indirect enum JSONValue: Decodable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let v = try? c.decode(Double.self) { self = .number(v) }
+        else if let v = try? c.decode(Bool.self) { self = .bool(v) }
+        else if let v = try? c.decode(String.self) { self = .string(v) }
+        else if let v = try? c.decode([JSONValue].self) { self = .array(v) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 }

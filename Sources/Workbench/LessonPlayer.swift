@@ -48,13 +48,16 @@ enum LessonPlayer {
         }
     }
 
-    /// The folder a lesson's figures go to, `out/lessons/NN` (made when the lesson starts, so its `plot --out`
-    /// commands need no `mkdir`).
+    /// The folder a lesson's figures, corpora and runs go to, `out/lessons/NN`: made empty when the lesson starts,
+    /// so its `plot --out` commands need no `mkdir` and its `train --out` finds no run of an earlier try.
     static func outputFolder(_ lesson: Lesson) -> String { String(format: "out/lessons/%02d", lesson.number) }
 
     static func makeOutputFolder(_ lesson: Lesson) throws {
         let folder = outputFolder(lesson)
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+        do {
+            if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
             throw WorkbenchError("cannot create the lesson's output folder \(folder): \(error.localizedDescription)")
         }
     }
@@ -75,8 +78,8 @@ enum LessonPlayer {
     static func showStep(session: inout Session, reportFailure: Bool = true, say: (String) -> Void) -> Failure? {
         guard let progress = session.lesson.progress else { return nil }
         let lesson = progress.lesson, step = progress.step
-        say("── Lesson \(lesson.number), step \(progress.index + 1) of \(lesson.steps.count): \(step.title) ──")
-        if !step.prose.isEmpty { say(step.prose) }
+        say("\n── Lesson \(lesson.number), step \(progress.index + 1) of \(lesson.steps.count): \(step.title) ──\n")
+        if !step.prose.isEmpty { say(step.prose + "\n") }
         var failure: Failure?
         session.lesson.playing = true
         for command in step.commands {
@@ -90,11 +93,11 @@ enum LessonPlayer {
         }
         session.lesson.playing = false
         if !step.toType.isEmpty {
-            say("Your turn: type " + (step.toType.count == 1 ? "this command:" : "these commands:"))
+            say("\nYour turn: type " + (step.toType.count == 1 ? "this command:" : "these commands:"))
             for command in step.toType { say("    \(command.text)") }
         }
         if let question = step.question {
-            say("Question: \(question.prompt)")
+            say("\nQuestion: \(question.prompt)")
             say("(type your answer at the prompt, or 'answer ...')")
         }
         say(progress.isLastStep && step.question == nil ? "That is the last step: 'next' ends the lesson, 'back' and 'again' revisit it."

@@ -100,6 +100,13 @@ final class ValueExpressionTests: XCTestCase {
         XCTAssertEqual(try ValueExpression("exp(steps[0].updates[1].alpha)").evaluate(json: reply), .number(0), "null is −∞")
         XCTAssertEqual(try ValueExpression("text").evaluate(json: reply), .text("cat"))
         XCTAssertEqual(try ValueExpression("done").evaluate(json: reply), .text("true"))
+        XCTAssertEqual(try ValueExpression("exp(log_likelihood) * 4").evaluate(json: reply), .number(4 * exp(-2.5)))
+    }
+
+    func testAnIntegerOneIsANumberNotTrue() throws {
+        // JSONSerialization's NSNumber reads 1 as true on Linux; `probs info` writes a blank ratio of 1.0 as 1.
+        XCTAssertEqual(try ValueExpression("ratio").evaluate(json: #"{"ratio":1}"#), .number(1))
+        XCTAssertEqual(try ValueExpression("ratio").evaluate(json: #"{"ratio":0}"#), .number(0))
     }
 
     func testMissingKeysAndIndicesSayWhere() {
