@@ -116,6 +116,8 @@ final class JSONContractTests: XCTestCase {
             "probs from": [s.audio],
             "text": ["\"the cat\""], "forward": [], "backward": [], "align": [], "viterbi": [], "step": ["2"], "reset": [],
             "greedy": [], "beam": ["--size", "2"], "lm load": [s.lm], "lm score": ["\"the cat\""],
+            "lm build": [root.appendingPathComponent("fixtures/lm/kn-tiny.txt").path, "--order", "3", "--out", d + "/built.arpa"],
+            "lm perplexity": [s.lm, s.ref],
             "wer": ["--ref", s.ref, "--hyp", s.hyp], "audio load": [s.audio], "mel": [],
             "plot wave": ["--out", d + "/wave.png"], "plot spec": ["--out", d + "/spec.png"], "plot mel": ["--out", d + "/mel.svg"],
             "plot probs": ["--out", d + "/probs.svg"], "plot alpha": ["--out", d + "/alpha.svg"], "plot beta": ["--out", d + "/beta.svg"],
