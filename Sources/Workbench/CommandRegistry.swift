@@ -35,5 +35,6 @@ public enum CommandRegistry {
         ModelGroup.self,
         Blanks.self,
         Compare.self,
+        NotebookGroup.self,
     ]
 }
