@@ -1,32 +1,54 @@
-// OutputCapture: what a command prints, kept instead of shown — a notebook puts each command's output beneath its
-// block. Commands print through `Console` (Swift's `print` into C's stdout buffer, and FileHandle writes to fd 2),
-// and some library code writes straight to the descriptors, so the capture is at the descriptor level: fd 1 and 2
-// point at two temporary files while the body runs, then back. Files rather than pipes, so a command that prints
-// megabytes cannot block on a full pipe. Standard output is then not a terminal, so nothing pages or draws a
-// progress bar meanwhile.
+// OutputCapture: what a command prints, taken aside at the file-descriptor level (print, Console.out, FileHandle
+// writes and C's stdio all end at descriptors 1 and 2), into unlinked temporary files rather than pipes, so a
+// command that prints megabytes cannot block on a full pipe. Three uses:
+//   - `capture`: a notebook block's command, standard output and standard error each kept for the report;
+//   - `capturing`: a lesson question's `check:` command, whose `--json` reply is read;
+//   - `toStandardError`: a command run under `lesson run --auto --json`, whose output must not mix with the reply.
+// While captured, standard output is not a terminal, so nothing pages or draws a progress bar meanwhile.
 import Foundation
 
 enum OutputCapture {
     /// Runs `body` with standard output and standard error going to temporary files; returns its result and the
     /// two texts. If the temporary files cannot be made, `body` runs uncaptured and both texts are empty.
     static func capture<T>(_ body: () -> T) -> (result: T, stdout: String, stderr: String) {
-        fflush(nil)
         guard let out = TemporaryFile(), let err = TemporaryFile() else { return (body(), "", "") }
-        let savedOut = dup(STDOUT_FILENO), savedErr = dup(STDERR_FILENO)
-        guard savedOut >= 0, savedErr >= 0 else {
-            if savedOut >= 0 { close(savedOut) }
-            if savedErr >= 0 { close(savedErr) }
-            return (body(), "", "")
+        var result: T?
+        do {
+            try redirecting(STDOUT_FILENO, to: out.descriptor) {
+                try redirecting(STDERR_FILENO, to: err.descriptor) { result = body() }
+            }
+        } catch {
+            return (body(), "", "")   // a descriptor could not be duplicated: nothing was run
         }
-        dup2(out.descriptor, STDOUT_FILENO)
-        dup2(err.descriptor, STDERR_FILENO)
-        let result = body()
+        return (result!, out.contents(), err.contents())
+    }
+
+    /// Runs `body` with standard output going to a temporary file; returns what it wrote.
+    static func capturing(_ body: () throws -> Void) throws -> String {
+        guard let file = TemporaryFile() else {
+            throw WorkbenchError("cannot create a temporary file to read a command's reply: \(String(cString: strerror(errno)))")
+        }
+        try redirecting(STDOUT_FILENO, to: file.descriptor, body)
+        return file.contents()
+    }
+
+    /// Runs `body` with standard output going to standard error.
+    static func toStandardError(_ body: () throws -> Void) throws {
+        try redirecting(STDOUT_FILENO, to: STDERR_FILENO, body)
+    }
+
+    /// Points descriptor `target` at `fd` while `body` runs, then back (flushing C's buffers on both sides).
+    private static func redirecting(_ target: Int32, to fd: Int32, _ body: () throws -> Void) throws {
         fflush(nil)
-        dup2(savedOut, STDOUT_FILENO)
-        dup2(savedErr, STDERR_FILENO)
-        close(savedOut)
-        close(savedErr)
-        return (result, out.contents(), err.contents())
+        let saved = dup(target)
+        guard saved >= 0 else { throw WorkbenchError("cannot redirect descriptor \(target): \(String(cString: strerror(errno)))") }
+        dup2(fd, target)
+        defer {
+            fflush(nil)
+            dup2(saved, target)
+            close(saved)
+        }
+        try body()
     }
 }
 
