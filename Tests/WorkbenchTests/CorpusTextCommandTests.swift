@@ -25,7 +25,7 @@ final class CorpusTextCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("train.txt"), encoding: .utf8), "a cat sat\nthe dog's bone\n")
         let reply = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(reply["utterances"] as? Int, 2)
-        XCTAssertEqual(reply["words"] as? Int, 6)
+        XCTAssertEqual(reply["tokens"] as? Int, 6)
 
         let missing = try TrellisBinary.run(["corpus", "text", "corpus", "--subset", "dev", "--out", "x.txt"], currentDirectory: dir)
         XCTAssertEqual(missing.status, 1)

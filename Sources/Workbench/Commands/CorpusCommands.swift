@@ -412,7 +412,8 @@ struct CorpusText: WorkbenchCommand {
         var saved: String
         var subset: String
         var utterances: Int
-        var words: Int
+        /// Words written (`words` is a list in every reply; docs/json.md's glossary).
+        var tokens: Int
     }
 
     mutating func run(session: inout Session) throws {
@@ -425,11 +426,11 @@ struct CorpusText: WorkbenchCommand {
         do { try AtomicFile.write(lines.map { $0 + "\n" }.joined(), to: out) } catch {
             throw WorkbenchError("cannot write \(out): \(error.reason)")
         }
-        let words = lines.reduce(0) { $0 + $1.split(separator: " ").count }
+        let tokens = lines.reduce(0) { $0 + $1.split(separator: " ").count }
         if json {
-            try printJSON(Reply(saved: out, subset: subset, utterances: lines.count, words: words))
+            try printJSON(Reply(saved: out, subset: subset, utterances: lines.count, tokens: tokens))
         } else {
-            Console.out("wrote \(out): \(lines.count) sentences, \(words) words of \(subset)")
+            Console.out("wrote \(out): \(lines.count) sentences, \(tokens) words of \(subset)")
         }
     }
 }
