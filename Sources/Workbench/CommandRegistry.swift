@@ -41,5 +41,6 @@ public enum CommandRegistry {
         Again.self,
         Answer.self,
         QuitLesson.self,
+        NotebookGroup.self,
     ]
 }
