@@ -208,6 +208,9 @@ final class JSONContractTests: XCTestCase {
                 // `blanks` lists its utterances (the shape issue 9 asks for): per-utterance records, each with its id.
                 XCTAssertTrue((value as? [[String: Any]])?.allSatisfy { $0["id"] is String } == true,
                               "\(at) is neither a count nor a list of utterance records: \(value)")
+            case "words" where command == "lm perplexity":
+                // Issue 11 names the key: the count of scored words (tokens and </s>), as KenLM's query counts them.
+                XCTAssertTrue((value as? Int) != nil && !(value is [Any]), "\(at) is not a count: \(value)")
             case "states", "skipped", "frames", "classes", "utterances", "next_frame", "epoch":
                 XCTAssertTrue(value is NSNull || (value as? Int) != nil, "\(at) is not a count: \(value)")
                 XCTAssertFalse(value is [Any] || value is [String: Any] || value is String, "\(at) is not a count: \(value)")
