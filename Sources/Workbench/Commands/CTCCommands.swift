@@ -527,7 +527,7 @@ struct Beam: WorkbenchCommand {
             ln(P_blank + P_non-blank) of the best prefix plus the LM terms: with --fusion shallow (the default) \
             α·ln P(word | history) + β for each word, the OOV penalty per unknown word and α·ln P(</s>) \
             (lm_score in --json is their sum); with --fusion notebook α·ln P(word) + β·ln(length) at each space \
-            (the notebook's decode returns its negative). docs/language-models.md, "Fusion".
+            (the notebook's decode returns its negative). docs/decoding.md.
             """
     )
 

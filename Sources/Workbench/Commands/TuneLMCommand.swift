@@ -27,7 +27,7 @@ struct TuneLM: WorkbenchCommand {
             log-probabilities, then beam-decodes them with --lm for every α of --alphas and β of --betas, the \
             utterances split over --threads. Prints the corpus WER of each (α, β) as a table, the best cell, and \
             greedy and LM-free beam WER on the same utterances; --out draws the WER surface as a heatmap (PNG, SVG \
-            or PDF). Tune on a subset you do not report on (docs/language-models.md, "Fusion").
+            or PDF). Tune on a subset you do not report on (docs/decoding.md).
             """
     )
 
