@@ -196,7 +196,15 @@ struct TuneLM: WorkbenchCommand {
             h.yLabel = "α (LM weight)"
             h.rowLabels = alphas.map { String(format: "%g", $0) }
             h.columnLabels = betas.map { String(format: "%g", $0) }
-            h.colorbarLabel = "WER %"
+            // Cells far off (β too large inserts words: WER of 200 % and more) would take the whole colour scale;
+            // above 100 % they share its top colour, so the region worth reading keeps its contrast.
+            let wers = cells.map { 100 * $0.wer }.filter(\.isFinite)
+            if let lo = wers.min(), let hi = wers.max(), hi > 100, lo < 100 {
+                h.valueRange = lo...100
+                h.colorbarLabel = "WER % (100 % and above: top colour)"
+            } else {
+                h.colorbarLabel = "WER %"
+            }
             h.colormap = .viridis
             h.overlays = [HeatmapOverlay(String(format: "best: %.1f %%", 100 * cells[best].wer),
                                          x: [Double(best % betas.count)], y: [Double(best / betas.count)],
