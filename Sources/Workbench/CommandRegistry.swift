@@ -32,6 +32,7 @@ public enum CommandRegistry {
         Train.self,
         Eval.self,
         Transcribe.self,
+        TuneLM.self,
         ModelGroup.self,
         Blanks.self,
         Compare.self,

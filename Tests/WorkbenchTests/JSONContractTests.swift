@@ -135,6 +135,8 @@ final class JSONContractTests: XCTestCase {
                       "--cnn-layers", "1", "--threads", "1"],
             "eval": ["--checkpoint", s.checkpoint, "--data", s.corpus, "--subset", "test"],
             "transcribe": [s.audio, "--checkpoint", s.checkpoint], "model load": [s.checkpoint], "model info": [],
+            "tune-lm": ["--checkpoint", s.checkpoint, "--data", s.corpus, "--lm", s.lm, "--alphas", "0,0.5", "--betas", "0,1",
+                        "--threads", "1", "--out", d + "/tune.png"],
             "blanks": ["--checkpoint", s.checkpoint, "--data", s.corpus], "compare runs": [d + "/run"],
             "compare checkpoints": [d + "/run", "--out", d + "/epochs.png"],
             "notebook run": [s.notebook, "--out", d + "/notebook", "--html"],
