@@ -186,7 +186,7 @@ private struct WindowTable {
 
     init(order n: Int, bytes: Int) {
         self.n = n
-        capacity = max(16, bytes / (n * 4 + 8 + 8))
+        capacity = max(16, bytes / (2 * (n * 4 + 8) + 16))   // keys and counts up to doubled, the index up to 4 slots each
         // Start small and double (a budget-sized index would be zeroed, and resident, even for a short text).
         slots = [Int32](repeating: 0, count: 1 << 12)
         mask = slots.count - 1

@@ -87,9 +87,28 @@ private struct ARPAText: ~Copyable {
     }
 }
 
-/// A float as lmplz prints it: the shortest digits that read back to the same float, without a trailing ".0".
+/// A float as lmplz prints it (KenLM's util/float_to_string: double-conversion's shortest digits, plain decimals
+/// for decimal exponents −6 … 20, otherwise `1.5e-7`), so the two files agree character for character.
+/// Swift's `description` gives the same shortest digits but switches to `1e-05` already below 1e-4.
 func arpaNumber(_ x: Float) -> String {
     var s = x.description
+    if let e = s.firstIndex(of: "e") {
+        let exponent = Int(s[s.index(after: e)...])!
+        var mantissa = String(s[..<e])
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa.removeFirst() }
+        if mantissa.hasSuffix(".0") { mantissa.removeLast(2) }
+        let digits = mantissa.replacingOccurrences(of: ".", with: "")
+        let sign = negative ? "-" : ""
+        if exponent >= -6 && exponent < 0 {
+            return sign + "0." + String(repeating: "0", count: -exponent - 1) + digits
+        } else if exponent >= 0 && exponent < 21 {
+            let whole = exponent + 1
+            if digits.count <= whole { return sign + digits + String(repeating: "0", count: whole - digits.count) }
+            return sign + digits.prefix(whole) + "." + digits.dropFirst(whole)
+        }
+        return sign + mantissa + "e" + String(exponent)
+    }
     if s.hasSuffix(".0") { s.removeLast(2) }
     if s == "-0" { s = "0" }
     return s

@@ -68,7 +68,9 @@ final class RecordSorter {
 
     deinit { for run in runs { unlink(run) } }
 
-    private var capacityRecords: Int { max(1, budget.bytes / (width * 4 + 8)) }
+    /// Records per chunk, so that the chunk's peak — the buffer (up to twice its records, as arrays grow by
+    /// doubling), the sorted copy and the sort's index — stays within the budget.
+    private var capacityRecords: Int { max(1, budget.bytes / (3 * width * 4 + 8)) }
 
     func append(_ record: UnsafePointer<UInt32>) throws {
         buffer.append(contentsOf: UnsafeBufferPointer(start: record, count: width))

@@ -147,6 +147,21 @@ final class KneserNeyTests: XCTestCase {
         try assertSameModel(out, Fixtures.path("fixtures/lm/kn-tiny-o3-vocab15.arpa"))
     }
 
+    /// Numbers print as KenLM prints floats (double-conversion, shortest digits, decimals down to 1e-6).
+    func testNumbersPrintAsKenLMPrintsThem() {
+        XCTAssertEqual(arpaNumber(-1), "-1")
+        XCTAssertEqual(arpaNumber(0), "0")
+        XCTAssertEqual(arpaNumber(-0.30103), "-0.30103")
+        XCTAssertEqual(arpaNumber(-0.0001), "-0.0001")
+        XCTAssertEqual(arpaNumber(-0.000078389785), "-0.000078389785")    // lines of lmplz's 4-gram files
+        XCTAssertEqual(arpaNumber(-1.009554e-06), "-0.000001009554")
+        XCTAssertEqual(arpaNumber(-1e-05), "-0.00001")
+        XCTAssertEqual(arpaNumber(-1.5e-07), "-1.5e-7")
+        XCTAssertEqual(arpaNumber(-1e-07), "-1e-7")
+        XCTAssertEqual(arpaNumber(-99), "-99")
+        XCTAssertEqual(arpaNumber(16777216), "16777216")
+    }
+
     // MARK: the disk sort
 
     func testDiskSortGivesIdenticalFiles() throws {
