@@ -26,12 +26,6 @@ public struct GlobalBatch: Sendable {
     public var stop: Bool
 }
 
-/// The parts of a step's outcome summed over the ranks.
-public struct DataParallelOutcome: Sendable {
-    public var step: StepOutcome
-    public var audioSeconds: Double
-}
-
 public enum DataParallel {
     /// One max-allreduce of [longest, stop, count of rank 0, …, count of rank N−1].
     public static func agree(on shard: Batch, stop: Bool, group: any ProcessGroup) throws -> GlobalBatch {
@@ -41,41 +35,6 @@ public enum DataParallel {
         v[2 + group.rank] = shard.size
         try group.allreduceMax(&v)
         return GlobalBatch(utterances: v[2...].reduce(0, +), maxFrames: v[0], stop: v[1] != 0)
-    }
-
-    /// One optimisation step on this rank's `shard` of a global batch: `TrainStep.run`'s step, the gradient summed
-    /// over the ranks before clipping. Every rank calls it for every planned batch, an empty shard included (it
-    /// contributes zeros); a non-finite loss on any rank makes the summed loss non-finite and every rank skips.
-    public static func step(model: inout CTCModel, adam: inout Adam, scheduler: inout OneCycleLR?, shard: Batch,
-                            global: GlobalBatch, group: any ProcessGroup, clipNorm: Double?, pack: Bool,
-                            stepSeed: UInt64, zeroInfinity: Bool = false) throws -> DataParallelOutcome {
-        defer { if scheduler != nil { scheduler!.step(&adam) } }
-        guard global.utterances > 0 else {
-            return DataParallelOutcome(step: StepOutcome(loss: .nan, gradNorm: .nan, applied: false), audioSeconds: 0)
-        }
-        model.setMode(.training)
-        model.reseedDropout(stepSeed, items: shard.places)
-        model.zeroGradients()
-        var loss = 0.0
-        if shard.size > 0 {
-            let batch = shard.padded(toFrames: global.maxFrames)
-            let out = model.output(for: batch, pack: pack)
-            let r = try CTCObjective.lossAndGradient(logProbs: out.logProbs, lengths: out.lengths, labels: batch.labels,
-                                                     blank: model.config.nClass - 1, zeroInfinity: zeroInfinity,
-                                                     meanOver: global.utterances, workers: model.workers)
-            loss = r.loss
-            if r.isFinite { model.backward(r.gradient) }
-        }
-        let (total, audio) = try sumGradients(&model, loss: loss, audioSeconds: shard.audioSeconds, group: group)
-        guard total.isFinite else {
-            return DataParallelOutcome(step: StepOutcome(loss: total, gradNorm: .nan, applied: false), audioSeconds: audio)
-        }
-        let norm = clipNorm.map { model.clipGradientNorm(maxNorm: $0) } ?? model.gradientNorm()
-        guard norm.isFinite else {
-            return DataParallelOutcome(step: StepOutcome(loss: total, gradNorm: norm, applied: false), audioSeconds: audio)
-        }
-        adam.step(&model)
-        return DataParallelOutcome(step: StepOutcome(loss: total, gradNorm: norm, applied: true), audioSeconds: audio)
     }
 
     /// The one gradient allreduce: every parameter's gradient (visiting order) then the loss and audio seconds, in

@@ -228,17 +228,16 @@ public enum Trainer {
                     events.log("skipped \(item.detail) (\(item.reason.rawValue)); training goes on without it")
                 }
                 if !batch.skipped.isEmpty { progress.skippedAudio = (progress.skippedAudio ?? []) + batch.skipped.map(\.detail) }
-                let out = try DataParallel.step(model: &model, adam: &adam, scheduler: &scheduler, shard: batch, global: global,
-                                                group: group, clipNorm: o.clipNorm, pack: o.packSequences,
-                                                stepSeed: stepSeed(o.seed, epoch: epoch, index: index), zeroInfinity: o.zeroInfinity)
-                let r = out.step
+                let r = try TrainStep.run(model: &model, adam: &adam, scheduler: &scheduler, shard: batch, global: global,
+                                          group: group, clipNorm: o.clipNorm, pack: o.packSequences,
+                                          stepSeed: stepSeed(o.seed, epoch: epoch, index: index), zeroInfinity: o.zeroInfinity)
                 let now = Date()
                 let dt = now.timeIntervalSince(lastTick)
                 lastTick = now
                 progress.steps += 1
                 progress.seconds += dt
                 wallSeconds += dt
-                progress.audioSeconds += out.audioSeconds
+                progress.audioSeconds += r.audioSeconds
                 progress.utterances += global.utterances
                 if r.applied {
                     progress.applied += 1
