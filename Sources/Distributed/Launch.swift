@@ -8,6 +8,8 @@ public struct Launch: Sendable, Equatable {
     /// The number of processes (nil when only PMIx is set).
     public var size: Int?
 
+    public init(rank: Int?, size: Int?) { self.rank = rank; self.size = size }
+
     /// nil when no MPI launcher started this process: it then runs alone, without initialising MPI.
     public static func detect(_ environment: [String: String]) -> Launch? {
         if let s = environment["OMPI_COMM_WORLD_SIZE"].flatMap({ Int($0) }), s >= 1 {
