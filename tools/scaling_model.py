@@ -8,7 +8,8 @@ serial. Plain Python (no torch); every input is an option, so other clusters can
 
 Model, per epoch, N nodes (one process each), b utterances per node and step (global batch b*N):
     steps        = ceil(U / (b N))
-    compute      = b * mean_utterance_s / node_audio_s_per_s              (seconds per step, every node in parallel)
+    compute      = b * mean_utterance_s / node_audio_s_per_s * imbalance  (seconds per step; the step waits for the
+                   slowest rank: imbalance = slowest / mean share, 1 for one node)
     allreduce    = 2 (N-1) latency + 2 (N-1)/N * 4 P / bandwidth           (ring allreduce of P float gradients)
     epoch(N)     = steps * (compute + allreduce) + eval_audio_s / eval_audio_s_per_s   (evaluation on rank 0 only)
     speed-up     = epoch(1) / epoch(N)
@@ -26,7 +27,7 @@ CORPORA = {
 def epoch_seconds(n, utterances, hours, a):
     mean_s = hours * 3600 / utterances
     steps = math.ceil(utterances / (a.batch_per_node * n))
-    compute = a.batch_per_node * mean_s / a.node_audio_s_per_s
+    compute = a.batch_per_node * mean_s / a.node_audio_s_per_s * (1.0 if n == 1 else a.imbalance)
     allreduce = 0.0 if n == 1 else 2 * (n - 1) * a.latency_us * 1e-6 + 2 * (n - 1) / n * 4 * a.params / (a.gb_per_s * 1e9)
     evaluation = a.eval_hours * 3600 / (a.eval_factor * a.node_audio_s_per_s)
     return steps * (compute + allreduce) + evaluation, steps, compute, allreduce, evaluation
@@ -39,6 +40,7 @@ def main():
     p.add_argument("--batch-per-node", type=int, default=16)
     p.add_argument("--latency-us", type=float, default=25.0, help="allreduce latency per ring step")
     p.add_argument("--gb-per-s", type=float, default=1.1, help="link bandwidth, GB/s")
+    p.add_argument("--imbalance", type=float, default=1.05, help="slowest rank's step / mean rank's step (N > 1)")
     p.add_argument("--eval-hours", type=float, default=5.4, help="test audio evaluated per epoch (dev-clean)")
     p.add_argument("--eval-factor", type=float, default=3.0, help="evaluation throughput / training throughput")
     p.add_argument("--nodes", type=int, nargs="+", default=[1, 2, 8, 32, 128])

@@ -5,9 +5,9 @@ import XCTest
 import Audio
 @testable import Corpus
 
-final class ShardTests: XCTestCase {
+extension BatchingTests {
     func testShardsPaddedToTheGlobalLengthAreSlicesOfTheWholeBatch() throws {
-        let utts = try BatchingTests().makeCorpus(11)
+        let utts = try makeCorpus(11)
         let pipeline = FeaturePipeline(features: FeatureSpec(nMels: 20, logMel: true, normalize: true),
                                        specAugment: SpecAugment(timeMaskParam: 5, freqMaskParam: 4))
         func epoch(_ shard: (Int, Int)) throws -> [Batch] {
@@ -42,8 +42,8 @@ final class ShardTests: XCTestCase {
     }
 
     func testAShardThatDoesNotExistIsRefused() throws {
-        let utts = try BatchingTests().makeCorpus(2)
-        let ex = try FeatureExtractor(FeaturePipeline(features: FeatureSpec(nMels: 8), specAugment: nil))
+        let utts = try makeCorpus(2)
+        let ex = try FeatureExtractor(FeaturePipeline(features: FeatureSpec(nMels: 8, logMel: false, normalize: false), specAugment: nil))
         XCTAssertThrowsError(try BatchLoader(utterances: utts, batchSize: 2, extractor: ex, shuffle: false, augment: false,
                                              seed: 0, shard: (2, 2)))
     }
