@@ -35,5 +35,11 @@ public enum CommandRegistry {
         ModelGroup.self,
         Blanks.self,
         Compare.self,
+        LessonGroup.self,
+        Next.self,
+        Back.self,
+        Again.self,
+        Answer.self,
+        QuitLesson.self,
     ]
 }

@@ -94,9 +94,15 @@ final class JSONContractTests: XCTestCase {
         try "the cat sat\n".write(toFile: ref, atomically: true, encoding: .utf8)
         try "the bat sat\n".write(toFile: hyp, atomically: true, encoding: .utf8)
         let checkpoint = run + "/checkpoints/epoch-001.safetensors"
+        // A two-step lesson; the prelude starts it and goes to its question, so next, back, again and answer have a lesson.
+        let lessons = dir.appendingPathComponent("lessons")
+        try FileManager.default.createDirectory(at: lessons, withIntermediateDirectories: true)
+        try "# Contract lesson\n## One\n```trellis\nversion\n```\n## Two\n```question\nask: One plus one?\nanswer: 2\n```\n"
+            .write(to: lessons.appendingPathComponent("01-contract.md"), atomically: true, encoding: .utf8)
         return Scene(dir: dir, audio: audio, corpus: corpus.path, checkpoint: checkpoint, lm: lm, matrix: matrix, ref: ref, hyp: hyp,
                      prelude: ["probs random 30 --seed 1 --json", "text \"the cat\" --json", "lm load \(lm) --json",
-                               "audio load \(audio) --json", "corpus open \(corpus.path) --json", "model load \(checkpoint) --json"])
+                               "audio load \(audio) --json", "corpus open \(corpus.path) --json", "model load \(checkpoint) --json",
+                               "lesson start 1 --dir \(lessons.path) --json", "next --json"])
     }
 
     /// The arguments each leaf command runs with in the scene (--json is added). A new command must be added here.
@@ -111,6 +117,8 @@ final class JSONContractTests: XCTestCase {
             "probs from": [s.audio],
             "text": ["\"the cat\""], "forward": [], "backward": [], "align": [], "viterbi": [], "step": ["2"], "reset": [],
             "greedy": [], "beam": ["--size", "2"], "lm load": [s.lm], "lm score": ["\"the cat\""],
+            "lm build": [root.appendingPathComponent("fixtures/lm/kn-tiny.txt").path, "--order", "3", "--out", d + "/built.arpa"],
+            "lm perplexity": [s.lm, s.ref],
             "wer": ["--ref", s.ref, "--hyp", s.hyp], "audio load": [s.audio], "mel": [],
             "plot wave": ["--out", d + "/wave.png"], "plot spec": ["--out", d + "/spec.png"], "plot mel": ["--out", d + "/mel.svg"],
             "plot probs": ["--out", d + "/probs.svg"], "plot alpha": ["--out", d + "/alpha.svg"], "plot beta": ["--out", d + "/beta.svg"],
@@ -125,6 +133,9 @@ final class JSONContractTests: XCTestCase {
             "blanks": ["--checkpoint", s.checkpoint, "--data", s.corpus], "compare runs": [d + "/run"],
             "compare checkpoints": [d + "/run", "--out", d + "/epochs.png"],
             "compare alignment": ["--checkpoint", s.checkpoint, "--checkpoint", d + "/run", "--data", s.corpus, "--out", d + "/al.svg"],
+            "lesson list": ["--dir", d + "/lessons"], "lesson start": ["1", "--dir", d + "/lessons"],
+            "lesson run": ["1", "--auto", "--dir", d + "/lessons"], "next": [], "back": [], "again": [], "answer": ["2"],
+            "quit-lesson": [],
         ]
     }
 
