@@ -27,12 +27,13 @@ public struct GlobalBatch: Sendable {
 }
 
 public enum DataParallel {
-    /// One max-allreduce of [longest, stop, count of rank 0, …, count of rank N−1].
-    public static func agree(on shard: Batch, stop: Bool, group: any ProcessGroup) throws -> GlobalBatch {
+    /// One max-allreduce of [longest, stop, count of rank 0, …, count of rank N−1]. `shard` is nil past the
+    /// epoch's last batch (every rank reaches it at the same step: all plan the same batches).
+    public static func agree(on shard: Batch?, stop: Bool, group: any ProcessGroup) throws -> GlobalBatch {
         var v = [Int](repeating: 0, count: 2 + group.size)
-        v[0] = shard.size > 0 ? shard.maxFrames : 0
+        v[0] = shard.map { $0.size > 0 ? $0.maxFrames : 0 } ?? 0
         v[1] = stop ? 1 : 0
-        v[2 + group.rank] = shard.size
+        v[2 + group.rank] = shard?.size ?? 0
         try group.allreduceMax(&v)
         return GlobalBatch(utterances: v[2...].reduce(0, +), maxFrames: v[0], stop: v[1] != 0)
     }

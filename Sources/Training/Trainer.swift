@@ -209,9 +209,11 @@ public enum Trainer {
             var index = position.step
             var lastTick = Date()
             while true {
-                guard let batch = try loader.next() else { break }
-                // Every rank stops before the same step when any is asked to.
-                let global = try DataParallel.agree(on: batch, stop: events.shouldStop(), group: group)
+                // Asked before the batch is taken, as a single process always has; every rank stops before the
+                // same step when any is asked to.
+                let wantsStop = events.shouldStop()
+                let next = try loader.next()
+                let global = try DataParallel.agree(on: next, stop: wantsStop, group: group)
                 if global.stop {
                     bar.finish()
                     let p = TrainingPosition(epoch: epoch - 1, step: index)
@@ -223,6 +225,7 @@ public enum Trainer {
                     events.log("stopped at epoch \(epoch), step \(index)/\(loader.count); checkpoint \(run.modelFile(p).lastPathComponent) written. Continue with: trellis train --resume \(run.url.path)")
                     return TrainingSummary(ending: .interrupted, position: p, metrics: history)
                 }
+                guard let batch = next else { break }
                 for item in batch.skipped {
                     bar.finish()
                     events.log("skipped \(item.detail) (\(item.reason.rawValue)); training goes on without it")

@@ -50,11 +50,13 @@ final class DataParallelTests: XCTestCase {
         return p
     }
 
-    func runMPI(_ ranks: Int, _ arguments: [String], stderr: URL) throws -> Int32 {
+    /// Runs mpirun to the end; both of its streams (the ranks' narration, mpirun's reports) go to `log`.
+    func runMPI(_ ranks: Int, _ arguments: [String], log: URL) throws -> Int32 {
         let p = try mpirunProcess(ranks, arguments)
-        FileManager.default.createFile(atPath: stderr.path, contents: nil)
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = try FileHandle(forWritingTo: stderr)
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        p.standardOutput = handle
+        p.standardError = handle
         try p.run()
         p.waitUntilExit()
         return p.terminationStatus
@@ -86,7 +88,7 @@ final class DataParallelTests: XCTestCase {
                                            environment: ["OPENBLAS_NUM_THREADS": "1"])
         XCTAssertEqual(single.status, 0, single.stderr)
         let log = dir.appendingPathComponent("mpi.err")
-        XCTAssertEqual(try runMPI(2, ["train", "--data", data.path, "--out", two.path] + recipe, stderr: log), 0,
+        XCTAssertEqual(try runMPI(2, ["train", "--data", data.path, "--out", two.path] + recipe, log: log), 0,
                        (try? String(contentsOf: log, encoding: .utf8)) ?? "")
 
         // The per-epoch training losses (each rank's share summed in the allreduce) agree to float rounding.
@@ -126,14 +128,16 @@ final class DataParallelTests: XCTestCase {
         let recipe = recipe.map { $0 == "5" ? "2" : $0 }
         let straight = dir.appendingPathComponent("straight"), run = dir.appendingPathComponent("killed")
         let log = dir.appendingPathComponent("mpi.err")
-        XCTAssertEqual(try runMPI(2, ["train", "--data", data.path, "--out", straight.path] + recipe, stderr: log), 0,
+        XCTAssertEqual(try runMPI(2, ["train", "--data", data.path, "--out", straight.path] + recipe, log: log), 0,
                        (try? String(contentsOf: log, encoding: .utf8)) ?? "")
 
         let p = try mpirunProcess(2, ["train", "--data", data.path, "--out", run.path] + recipe)
         let killedLog = dir.appendingPathComponent("killed.err")
         FileManager.default.createFile(atPath: killedLog.path, contents: nil)
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = try FileHandle(forWritingTo: killedLog)
+        // mpirun's own report of the dead rank may go to either stream.
+        let killedOut = try FileHandle(forWritingTo: killedLog)
+        p.standardOutput = killedOut
+        p.standardError = killedOut
         try p.run()
         let first = run.appendingPathComponent("checkpoints/epoch-001.optim.safetensors")
         while p.isRunning && !FileManager.default.fileExists(atPath: first.path) { usleep(10_000) }
@@ -155,7 +159,7 @@ final class DataParallelTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoints/epoch-002.safetensors").path))
 
         let resumed = dir.appendingPathComponent("resumed.err")
-        XCTAssertEqual(try runMPI(2, ["train", "--resume", run.path], stderr: resumed), 0,
+        XCTAssertEqual(try runMPI(2, ["train", "--resume", run.path], log: resumed), 0,
                        (try? String(contentsOf: resumed, encoding: .utf8)) ?? "")
         XCTAssertTrue(try String(contentsOf: resumed, encoding: .utf8).contains("resuming"))
         XCTAssertEqual(try losses(run).count, 2)
