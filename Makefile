@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= release
 
-.PHONY: all setup build demo test fuzz faults man completions clean
+.PHONY: all setup build demo report test fuzz faults man completions clean
 
 all: build
 
@@ -16,6 +16,13 @@ build: setup
 
 demo: build
 	TRELLIS=.build/$(CONFIG)/trellis ./scripts/demo
+
+# The homework report (README.md, "The homework report"): the notebook runs every step itself, corpus included;
+# the report goes to report/ (homework2-report.md, .html and figures/), its working files to out/report-work/.
+# Each run starts clean: `train` refuses a folder that already holds a run.
+report: build
+	rm -rf out/report-work report
+	.build/$(CONFIG)/trellis notebook run notebooks-md/homework2-report.md --out report --html
 
 # `swift test` builds every target (with testable imports) itself; a separate `swift build` first would
 # compile the whole package twice.
@@ -49,4 +56,4 @@ faults: build
 	TRELLIS=.build/$(CONFIG)/trellis ./scripts/faults --kills 50
 
 clean:
-	rm -rf .build out/demo data/default
+	rm -rf .build out/demo out/report-work report data/default

@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Markdown to HTML for `notebook run --html` (pure Swift, no dependencies of its own).
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // System libraries from Debian (installed by scripts/setup).
@@ -41,8 +43,9 @@ let package = Package(
         .target(name: "Training", dependencies: ["Base", "Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel", "Distributed"]),
         .target(name: "Figures", dependencies: ["Base", "CCairo"]),
         .target(name: "Analysis", dependencies: ["CTC", "Corpus", "Models", "Training", "Figures"]),
-        // Markdown notebooks and lessons: the document as prose and fenced code blocks with line numbers.
-        .target(name: "Notebook", dependencies: ["Base"]),
+        // Markdown notebooks and lessons: the document as prose and fenced code blocks with line numbers; running a
+        // notebook and writing its report (Ink turns the report into HTML).
+        .target(name: "Notebook", dependencies: ["Base", .product(name: "Ink", package: "Ink")]),
         // Guided lessons: lesson files read into steps and questions, and the state machine of a student's place.
         .target(name: "Lessons", dependencies: ["Base", "Notebook"]),
         .target(name: "Workbench", dependencies: [
@@ -62,7 +65,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["Base", "NN"], path: "Tests/NNTests"),
         .testTarget(name: "ModelsTests", dependencies: ["FuzzReplay", "Base", "Models", "NN", "CTC"], path: "Tests/ModelsTests"),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed"], path: "Tests/DistributedTests"),
-        .testTarget(name: "TrainingTests", dependencies: ["FuzzReplay", "Training", "Models", "NN", "Corpus", "CTC", "Audio"], path: "Tests/TrainingTests"),
+        .testTarget(name: "TrainingTests", dependencies: ["FuzzReplay", "Training", "Models", "NN", "Corpus", "CTC", "Audio", "LanguageModel"], path: "Tests/TrainingTests"),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Base", "CTC", "Training", "Models", "NN", "Corpus", "Audio"], path: "Tests/AnalysisTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], path: "Tests/NotebookTests"),

@@ -11,7 +11,11 @@
 //                           allocation-free path for the trainer (`CTCLoss.compute`).
 //   Alignment.swift         soft alignment (per-frame state posteriors) and Viterbi forced alignment.
 //   GreedyDecoder.swift     best-path decoding (collapse repeats, drop blanks).
-//   PrefixBeamSearch.swift  the notebook's prefix beam search (Cell 20), log-space, trie of prefixes.
+//   PrefixBeamSearch.swift  the notebook's prefix beam search (Cell 20), log-space, trie of prefixes, with the
+//                           notebook's LM fusion or shallow fusion.
+//   ShallowFusion.swift     shallow fusion's rules (α·ln P + β per completed word, OOV penalty, </s>), the `Fusion`
+//                           choice and `DecoderLanguageModel` (an LM with its vocabulary trie, built once).
+//   Lexicon.swift           an LM's vocabulary as a character trie over the tokenizer's classes.
 //   ErrorRate.swift         WER/CER counted as sclite counts them (corpus and the notebook's per-utterance
 //                           mean), their `--json` reply (`ErrorRateReply`), and writing NIST `trn` files.
 //   Transcripts.swift       reading transcript files (trn, LibriSpeech trans.txt, plain text) and pairing a

@@ -1,6 +1,8 @@
-// The notebook's prefix beam search (Cells 19–20, `decode`), reimplemented to give the same answer fast.
+// The notebook's prefix beam search (Cells 19–20, `decode`), reimplemented to give the same answer fast, with two
+// ways to add a word LM: the notebook's own (`Fusion.notebook`, below) and shallow fusion (`Fusion.shallow`, the
+// default of the commands; its rules are in ShallowFusion.swift).
 //
-// Semantics kept exactly (read `decode` in Cell 20):
+// Semantics kept exactly (read `decode` in Cell 20; with shallow fusion only the LM terms differ, see the end):
 //  • per frame, symbols in class order; a symbol whose log-probability is below log(prune) is skipped
 //    (prune = 0 disables pruning); for each symbol, the previous frame's top prefixes in rank order;
 //  • blank: P_b(prefix) ⊕= (P_b + p) ⊕ (P_nb + p);  repeat of the last symbol: P_nb(prefix+s) ⊕= P_b + p and
@@ -16,6 +18,11 @@
 // slots are found through per-node frame stamps, the word history is an `LMState` carried along the trie (so the
 // LM is asked one word at a time and each (prefix, word) is scored once), and a frame where nothing survives the
 // pruning yields an empty result instead of the notebook's IndexError.
+//
+// Shallow fusion leaves P_b and P_nb purely acoustic and keeps its LM term F per trie node (a function of the
+// prefix's text: the completed words' α·ln P + β, OOV penalties, the partial word's trie penalty); candidates are
+// ranked by (P_b ⊕ P_nb) + F, those at −∞ dropped (a beam whose letters left the vocabulary when u = −∞), and the
+// final beam re-ranked after completing each last word and adding α·ln P(</s>).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,11 +42,19 @@ public struct BeamSearchOptions: Sendable, Equatable {
     public var beta: Double = 2
     public var blank: Int = Tokenizer.blank
     public var space: Int = Tokenizer.space
-    /// Score the first word after `<s>` (true) or with no history at all, as the notebook's `lm.log_p` (false).
+    /// Notebook fusion: score the first word after `<s>` (true) or with no history at all, as the notebook's
+    /// `lm.log_p` (false). Shallow fusion always starts after `<s>`.
     public var lmStartsWithSentenceBegin: Bool = false
+    /// How an LM is added (without an LM both decode the same). The notebook's, so `decode`'s defaults stay the
+    /// notebook's; the commands default to `.shallow`.
+    public var fusion: Fusion = .notebook
+    /// Shallow fusion's OOV penalty u in nats (ShallowFusion.swift); −∞ allows vocabulary words only.
+    public var unkScore: Double = ShallowFusionDefaults.unkScore
 
-    public init(beamSize: Int = 5, prune: Double = 1e-5, alpha: Double = 0.1, beta: Double = 2) {
+    public init(beamSize: Int = 5, prune: Double = 1e-5, alpha: Double = 0.1, beta: Double = 2, fusion: Fusion = .notebook,
+                unkScore: Double = ShallowFusionDefaults.unkScore) {
         self.beamSize = beamSize; self.prune = prune; self.alpha = alpha; self.beta = beta
+        self.fusion = fusion; self.unkScore = unkScore
     }
 
     /// `beam_search_decoder`'s values: beam 5, prune 1e-3, alpha 0.1, beta 0.1.
@@ -54,7 +69,11 @@ public struct BeamSearchOptions: Sendable, Equatable {
 public struct BeamHypothesis: Sendable, Equatable {
     public var indices: [Int]
     /// ln(P_b + P_nb), including LM and length terms if an LM was used. The notebook returns its negative.
+    /// With shallow fusion: ln P_ctc(prefix) + F(prefix), F with the last word completed and </s> added.
     public var logProbability: Double
+    /// Shallow fusion's F alone (so logProbability − lmScore is ln P_ctc); nil without an LM or with the notebook's
+    /// fusion, which folds its terms into P_nb where they cannot be told apart.
+    public var lmScore: Double? = nil
     /// Text through the notebook's tokenizer (classes ≥ 29 are an error).
     public func text() throws(TokenizerError) -> String { try Tokenizer().text(indices) }
 }
@@ -99,8 +118,29 @@ public enum PrefixBeamSearch {
         Double(frames) * Double(beamSize) * Double(classes) * 28
     }
 
+    /// Decodes with `languageModel`, building its vocabulary trie for shallow fusion first (from `vocabulary`
+    /// when given, else from an `ARPAModel`'s own words; another model without `vocabulary` has an empty lexicon:
+    /// every word is OOV). Callers decoding many matrices build a `DecoderLanguageModel` once instead.
     public static func decode(_ m: LogProbabilities, options: BeamSearchOptions = BeamSearchOptions(),
-                              languageModel: (any LanguageModel)? = nil,
+                              languageModel: (any LanguageModel)?, vocabulary: [(word: String, id: Int32)]? = nil,
+                              shouldStop: (() -> Bool)? = nil) throws(CTCError) -> BeamSearchResult {
+        var lm: DecoderLanguageModel? = nil
+        if let languageModel {
+            if options.fusion == .notebook {
+                lm = DecoderLanguageModel(languageModel, vocabulary: [])    // the notebook's fusion needs no lexicon
+            } else if let vocabulary {
+                lm = DecoderLanguageModel(languageModel, vocabulary: vocabulary)
+            } else if let arpa = languageModel as? ARPAModel {
+                lm = DecoderLanguageModel(arpa)
+            } else {
+                lm = DecoderLanguageModel(languageModel, vocabulary: [])
+            }
+        }
+        return try decode(m, options: options, lm: lm, shouldStop: shouldStop)
+    }
+
+    public static func decode(_ m: LogProbabilities, options: BeamSearchOptions = BeamSearchOptions(),
+                              lm: DecoderLanguageModel? = nil,
                               shouldStop: (() -> Bool)? = nil) throws(CTCError) -> BeamSearchResult {
         guard options.beamSize >= 1, options.beamSize <= BeamSearchOptions.maxBeamSize else {
             throw .invalidArgument("beam size must be between 1 and \(BeamSearchOptions.maxBeamSize), got \(options.beamSize)")
@@ -108,9 +148,12 @@ public enum PrefixBeamSearch {
         guard options.alpha.isFinite, options.beta.isFinite else {
             throw .invalidArgument("the LM weight α and the length bonus β must be finite numbers, got α = \(options.alpha), β = \(options.beta)")
         }
+        guard !options.unkScore.isNaN, options.unkScore <= 0 else {
+            throw .invalidArgument("the OOV penalty (unk score) must be a number ≤ 0 in nats (−inf: vocabulary words only), got \(options.unkScore)")
+        }
         guard options.prune >= 0, options.prune <= 1 else { throw .invalidArgument("prune must be a probability in [0, 1], got \(options.prune)") }
         guard options.blank >= 0, options.blank < m.classes else { throw .invalidArgument("blank \(options.blank) is outside 0..<\(m.classes)") }
-        var search = Search(classes: m.classes, options: options, lm: languageModel)
+        var search = Search(classes: m.classes, options: options, lm: lm)
         search.reserve(frames: m.frames)
         let finished = m.values.withUnsafeBufferPointer { lp in
             for t in 0..<m.frames {
@@ -132,9 +175,11 @@ private struct Search {
     let blank: Int32, space: Int32
     let alpha: Double, beta: Double
     let lm: (any LanguageModel)?
-    /// `lm != nil`, read once (testing the existential optional in the inner loop is measurably slow).
+    /// An LM with the notebook's fusion, read once (testing the existential optional in the inner loop is
+    /// measurably slow).
     let hasLM: Bool
-    let lmOrder: Int
+    /// Shallow fusion's scorer (nil without an LM or with the notebook's fusion).
+    let shallow: ShallowFusionScorer?
 
     // Trie of prefixes: node 0 is the empty prefix.
     var parent: [Int32] = [-1]
@@ -151,6 +196,11 @@ private struct Search {
     var hasText: [Bool] = [false]     // the prefix contains a non-space symbol
     var history: [LMState] = []       // LM state after the node's completed words
     var wordScore: [Double] = []      // cached ln P(last word | history), NaN until asked
+    // Shallow fusion per node: the vocabulary-trie node of the last (partial) word (Lexicon.none once it left the
+    // vocabulary), F of the completed words, and F itself (with the partial word's penalty): the ranking adds it.
+    var lexNode: [Int32] = []
+    var wordBase: [Double] = []
+    var fused: [Double] = []
 
     // The beam (previous frame's top prefixes, in rank order).
     var beamNode: [Int32] = [0]
@@ -175,18 +225,23 @@ private struct Search {
     var topKey: [Double] = []
     var wordBytes: [UInt8] = []
 
-    init(classes: Int, options: BeamSearchOptions, lm: (any LanguageModel)?) {
+    init(classes: Int, options: BeamSearchOptions, lm decoderLM: DecoderLanguageModel?) {
         K = classes
         beamSize = options.beamSize
         pruneLog = options.prune == 0 ? -.infinity : log(options.prune)
         blank = Int32(options.blank); space = Int32(options.space)
         alpha = options.alpha; beta = options.beta
+        let lm = decoderLM?.model
         self.lm = lm
-        hasLM = lm != nil
-        lmOrder = lm?.order ?? 1
-        if let lm {
+        hasLM = lm != nil && options.fusion == .notebook
+        shallow = decoderLM.flatMap { options.fusion == .shallow ? ShallowFusionScorer(lm: $0, alpha: options.alpha, beta: options.beta, unkScore: options.unkScore) : nil }
+        if let lm, hasLM {
             history = [options.lmStartsWithSentenceBegin ? lm.beginSentence() : lm.nullContext()]
             wordScore = [.nan]
+        }
+        if let lm, shallow != nil {
+            history = [lm.beginSentence()]
+            lexNode = [Lexicon.root]; wordBase = [0]; fused = [0]
         }
         let capacity = options.beamSize * (classes + 1)
         candNode = [Int32](repeating: 0, count: capacity)
@@ -209,6 +264,7 @@ private struct Search {
         childBlock.reserveCapacity(nodes); stamp.reserveCapacity(nodes); slot.reserveCapacity(nodes)
         children.reserveCapacity(min(1 << 22, frames * beamSize * K))
         if hasLM { wordStart.reserveCapacity(nodes); hasText.reserveCapacity(nodes); history.reserveCapacity(nodes); wordScore.reserveCapacity(nodes) }
+        if shallow != nil { lexNode.reserveCapacity(nodes); wordBase.reserveCapacity(nodes); fused.reserveCapacity(nodes); history.reserveCapacity(nodes) }
     }
 
     /// The child of `node` by `s`, creating it (and, with an LM, its word bookkeeping) if needed.
@@ -228,7 +284,43 @@ private struct Search {
         childBlock.append(-1); stamp.append(-1); slot.append(0)
         children[key] = id
         if hasLM { addWordBookkeeping(id, parent: node, symbol: s) }
+        if let shallow { addShallowBookkeeping(id, parent: node, symbol: s, shallow) }
         return id
+    }
+
+    /// Shallow fusion's F for a new node: a space completes the word its parent was spelling (if any); a letter
+    /// walks the vocabulary trie and pays the OOV penalty once the letters leave it.
+    mutating func addShallowBookkeeping(_ id: Int32, parent p: Int32, symbol s: Int32, _ scorer: ShallowFusionScorer) {
+        let pi = Int(p)
+        let parentSpells = p != 0 && symbol[pi] != space    // the parent ends in a letter: a word in progress
+        if s == space {
+            if parentSpells {
+                let w = scorer.completeWord(node: lexNode[pi], after: history[pi])
+                wordBase.append(wordBase[pi] + w.term)
+                history.append(w.next)
+            } else {    // a leading or a second space: no word to complete
+                wordBase.append(wordBase[pi])
+                history.append(history[pi])
+            }
+            lexNode.append(Lexicon.root)
+            fused.append(wordBase[Int(id)])
+        } else {
+            let node = scorer.lm.lexicon.child(parentSpells ? lexNode[pi] : Lexicon.root, s)
+            lexNode.append(node)
+            wordBase.append(wordBase[pi])
+            history.append(history[pi])
+            fused.append(wordBase[pi] + scorer.partialPenalty(node: node))
+        }
+    }
+
+    /// Shallow fusion's F of the whole utterance ending at `node`: its last word completed, then α·ln P(</s>).
+    func finalFused(_ node: Int32, _ scorer: ShallowFusionScorer) -> Double {
+        let i = Int(node)
+        if node != 0 && symbol[i] != space {
+            let w = scorer.completeWord(node: lexNode[i], after: history[i])
+            return wordBase[i] + w.term + scorer.end(after: w.next)
+        }
+        return wordBase[i] + scorer.end(after: history[i])
     }
 
     mutating func addWordBookkeeping(_ id: Int32, parent p: Int32, symbol s: Int32) {
@@ -357,8 +449,13 @@ private struct Search {
     mutating func selectTop() {
         topIdx.removeAll(keepingCapacity: true)
         topKey.removeAll(keepingCapacity: true)
+        let shallowKey = shallow != nil
         for i in 0..<candCount {
-            let key = notebookLSE(candPb[i], candPnb[i])
+            var key = notebookLSE(candPb[i], candPnb[i])
+            if shallowKey {
+                key += fused[Int(candNode[i])]
+                if !(key > -.infinity) { continue }     // impossible, or its letters left the vocabulary (u = −∞)
+            }
             // Insert after every kept entry with key ≥ this one (stable), if it makes the cut.
             if topIdx.count == beamSize, let worst = topKey.last, !(key > worst) { continue }
             var pos = topKey.count
@@ -378,8 +475,19 @@ private struct Search {
     }
 
     func result() -> BeamSearchResult {
-        let beams = (0..<beamNode.count).map {
+        var beams = (0..<beamNode.count).map {
             BeamHypothesis(indices: indices(beamNode[$0]), logProbability: notebookLSE(beamPb[$0], beamPnb[$0]))
+        }
+        if let shallow {
+            for j in beams.indices {
+                let f = finalFused(beamNode[j], shallow)
+                beams[j].logProbability += f
+                beams[j].lmScore = f
+            }
+            // Re-rank with the ends added, ties in beam order (a stable sort).
+            beams = beams.enumerated().sorted { a, b in
+                a.element.logProbability != b.element.logProbability ? a.element.logProbability > b.element.logProbability : a.offset < b.offset
+            }.map(\.element)
         }
         return BeamSearchResult(best: beams.first ?? BeamHypothesis(indices: [], logProbability: -.infinity), beams: beams)
     }

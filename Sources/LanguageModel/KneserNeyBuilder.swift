@@ -187,18 +187,35 @@ private struct WindowTable {
     init(order n: Int, bytes: Int) {
         self.n = n
         capacity = max(16, bytes / (n * 4 + 8 + 8))
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
-        mask = size - 1
+        // Start small and double (a budget-sized index would be zeroed, and resident, even for a short text).
+        slots = [Int32](repeating: 0, count: 1 << 12)
+        mask = slots.count - 1
     }
 
     var isFull: Bool { counts.count >= capacity }
 
-    mutating func add(_ key: UnsafePointer<UInt32>) {
+    @inline(__always)
+    private func hash(_ key: UnsafePointer<UInt32>) -> Int {
         var h: UInt64 = 0x9E3779B97F4A7C15
         for k in 0..<n { h = (h ^ UInt64(key[k])) &* 0xff51afd7ed558ccd; h ^= h >> 32 }
-        var i = Int(truncatingIfNeeded: h) & mask
+        return Int(truncatingIfNeeded: h)
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        mask = slots.count - 1
+        keys.withUnsafeBufferPointer { k in
+            for e in 0..<counts.count {
+                var i = hash(k.baseAddress! + e * n) & mask
+                while slots[i] != 0 { i = (i + 1) & mask }
+                slots[i] = Int32(e + 1)
+            }
+        }
+    }
+
+    mutating func add(_ key: UnsafePointer<UInt32>) {
+        if counts.count * 2 >= slots.count { grow() }
+        var i = hash(key) & mask
         while true {
             let slot = Int(slots[i])
             if slot == 0 { break }

@@ -63,7 +63,11 @@ private struct ARPAText: ~Copyable {
 
     mutating func append(number x: Float) { append(arpaNumber(x)) }
 
-    mutating func append(word: String) { append(word) }
+    /// A word's bytes straight from the vocabulary's arena (no String per n-gram).
+    mutating func append(word id: Int32, of vocabulary: Vocabulary) {
+        let i = Int(id)
+        bytes.append(contentsOf: vocabulary.bytes[Int(vocabulary.offsets[i])..<Int(vocabulary.offsets[i + 1])])
+    }
 
     private var failed = false
 
@@ -120,7 +124,7 @@ func writeInterpolated(_ initial: InitialProbabilities, adjusted: AdjustedCounts
             for w in 0..<prob1.count where !prob1[w].isNaN {
                 text.append(number: min(0, log10f(prob1[w])))
                 text.append("\t")
-                text.append(word: vocabulary.word(Int32(w)))
+                text.append(word: Int32(w), of: vocabulary)
                 if n > 1 {
                     let b: Float = (w == Int(kUNK) || w == Int(kEOS)) ? 1 : backoff1[w]
                     text.append("\t")
@@ -162,7 +166,7 @@ func writeInterpolated(_ initial: InitialProbabilities, adjusted: AdjustedCounts
                         text.append("\t")
                         for i in 0..<k {
                             if i > 0 { text.append(" ") }
-                            text.append(word: vocabulary.word(Int32(bitPattern: r[i])))
+                            text.append(word: Int32(bitPattern: r[i]), of: vocabulary)
                         }
                         if let backoffs {
                             var b: Float = 1

@@ -70,12 +70,20 @@ public enum MarkdownError: Error, Equatable, CustomStringConvertible, Sendable {
     /// notebook almost always means a forgotten closing fence, so it is an error that names the opening line.
     case unclosedFence(line: Int, fence: String)
 
-    public var description: String {
+    /// The 1-based line the error concerns.
+    public var line: Int {
+        switch self { case .unclosedFence(let line, _): return line }
+    }
+
+    /// The error without its line, for messages that put the line elsewhere (`FILE.md:3: error: ...`).
+    public var message: String {
         switch self {
-        case .unclosedFence(let line, let fence):
-            return "line \(line): the code block opened here with \(fence) is never closed (add a line with \(fence) after its last line)"
+        case .unclosedFence(_, let fence):
+            return "the code block opened here with \(fence) is never closed (add a line with \(fence) after its last line)"
         }
     }
+
+    public var description: String { "line \(line): \(message)" }
 }
 
 /// A Markdown document as prose runs and fenced code blocks, in order.

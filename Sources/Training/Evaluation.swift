@@ -13,7 +13,8 @@ import NN
 
 public enum DecoderChoice: Sendable {
     case greedy
-    case beam(BeamSearchOptions, (any LanguageModel)?)
+    /// The LM with its vocabulary trie, built once for every utterance.
+    case beam(BeamSearchOptions, DecoderLanguageModel?)
 
     public var name: String {
         switch self {
@@ -29,7 +30,7 @@ public enum Inference {
         case .greedy:
             return try Tokenizer().text(GreedyDecoder.decode(m))
         case .beam(let options, let lm):
-            return try PrefixBeamSearch.decode(m, options: options, languageModel: lm).best.text()
+            return try PrefixBeamSearch.decode(m, options: options, lm: lm).best.text()
         }
     }
 }

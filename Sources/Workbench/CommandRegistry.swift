@@ -32,6 +32,7 @@ public enum CommandRegistry {
         Train.self,
         Eval.self,
         Transcribe.self,
+        TuneLM.self,
         ModelGroup.self,
         Blanks.self,
         Compare.self,
@@ -41,5 +42,6 @@ public enum CommandRegistry {
         Again.self,
         Answer.self,
         QuitLesson.self,
+        NotebookGroup.self,
     ]
 }

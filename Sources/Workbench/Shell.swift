@@ -5,6 +5,8 @@
 //   trellis -c "cmd1; cmd2"    several commands, split on `;` outside quotes
 //   trellis --script FILE      one command per line, `#` comments; the first failing line
 //                              reports FILE:LINE: error and stops
+//   trellis notebook run F.md  the ```trellis blocks of a Markdown file, through the same script runner
+//                              (Commands/NotebookCommand.swift)
 // In scripts, pipes and the REPL a line ending in a backslash continues on the next line, and
 // `.read FILE` runs a script from inside any of them.
 // The exit status is 0 when every command succeeded, 1 on a failure, 130 on Ctrl-C.
@@ -61,10 +63,14 @@ public enum Shell {
         return status(of: outcome, location: "\(source):\(line)")
     }
 
-    /// Runs the commands of a script's text (`--script`, piped stdin, `.read`), lines joined where a
-    /// backslash continues them, until one does not succeed: returns that outcome and the number of
-    /// the line its command starts on (or `.success`).
-    static func runScript(_ text: String, session: inout Session) -> (outcome: CommandOutcome, line: Int) {
+    /// Runs the commands of a script's text (`--script`, piped stdin, `.read`, a notebook's block), lines joined
+    /// where a backslash continues them, until one does not succeed: returns that outcome and the number of
+    /// the line its command starts on (or `.success`). `runLine` runs one logical line (its text and first line
+    /// number); a notebook passes one that captures what the line prints.
+    static func runScript(_ text: String, session: inout Session,
+                          runLine: (String, Int, inout Session) -> CommandOutcome = { line, _, session in
+                              CommandRunner.run(line: line, session: &session)
+                          }) -> (outcome: CommandOutcome, line: Int) {
         var joiner = LineJoiner()
         var lines = TextLines.split(text).map { Optional(String($0)) }
         lines.append(nil)  // the end: a backslash on the last line has nothing to continue onto
@@ -72,7 +78,7 @@ public enum Shell {
             let command: (text: String, firstLine: Int)?
             if let line { command = joiner.add(line) } else { command = joiner.finish() }
             guard let command else { continue }
-            let outcome = CommandRunner.run(line: command.text, session: &session)
+            let outcome = runLine(command.text, command.firstLine, &session)
             if outcome != .success { return (outcome, command.firstLine) }
         }
         return (.success, 0)
@@ -88,9 +94,17 @@ public enum Shell {
             Console.error(prefix + "interrupted")
             return interruptedStatus
         case .failure(let message):
-            Console.error(prefix + "error: " + message)
+            Console.error(errorLine(message, prefix: prefix))
             return failureStatus
         }
+    }
+
+    /// The line that reports a failure. A message that already says where, as a compiler does
+    /// (`FILE.md:12: error: ...`, how `notebook run` reports a block), is printed as it is when nothing
+    /// else locates it, so an editor or CI log jumps to the notebook's line.
+    static func errorLine(_ message: String, prefix: String) -> String {
+        if prefix.isEmpty, message.range(of: #"^[^\s:]+:[0-9]+: error: "#, options: .regularExpression) != nil { return message }
+        return prefix + "error: " + message
     }
 
     private static func readAllStdin() -> String {

@@ -151,6 +151,45 @@ final class CTCCommandTests: XCTestCase {
         XCTAssertEqual((beam["beams"] as? [Any])?.count, 4)
     }
 
+    /// --fusion and its per-fusion defaults as the reply reports them; the OOV penalty's bounds; the notebook's
+    /// fusion still what `beam` gave before shallow fusion existed (the fixed text and score of this matrix).
+    func testFusionOptions() throws {
+        let lm = fixture("fixtures/lm/small.arpa")
+        let setup = "probs random 40 --seed 9 --peaky 4; "
+        let shallow = try lastJSON(try run(setup + "beam --lm \(lm) --json"))
+        XCTAssertEqual(shallow["fusion"] as? String, "shallow")
+        XCTAssertEqual(shallow["alpha"] as? Double, 0.5)
+        XCTAssertEqual(shallow["beta"] as? Double, 1.5)
+        XCTAssertEqual(shallow["unk_score"] as? Double, -10)
+        XCTAssertEqual(shallow["beam_size"] as? Int, 32)
+        // lm_score is the LM's part of score: without the LM the same text scores score − lm_score acoustically.
+        let lmScore = try XCTUnwrap(shallow["lm_score"] as? Double), score = try XCTUnwrap(shallow["score"] as? Double)
+        XCTAssertLessThan(lmScore, 0)
+        let plain = try lastJSON(try run(setup + "beam --no-lm --size 32 --json"))
+        let same = (plain["beams"] as? [[String: Any]])?.first { $0["text"] as? String == shallow["text"] as? String }
+        if let acoustic = same?["score"] as? Double { XCTAssertEqual(score - lmScore, acoustic, accuracy: 1e-9) }
+
+        let notebook = try lastJSON(try run(setup + "beam --lm \(lm) --fusion notebook --json"))
+        XCTAssertEqual(notebook["fusion"] as? String, "notebook")
+        XCTAssertEqual(notebook["alpha"] as? Double, 0.1)
+        XCTAssertEqual(notebook["beta"] as? Double, 0.1)
+        XCTAssertEqual(notebook["beam_size"] as? Int, 5)
+        XCTAssertTrue(notebook["lm_score"] is NSNull)
+        XCTAssertTrue(notebook["unk_score"] is NSNull)
+        let explicit = try lastJSON(try run(setup + "beam --lm \(lm) --fusion notebook --size 5 --alpha 0.1 --beta 0.1 --prune 0.001 --json"))
+        XCTAssertEqual(explicit["text"] as? String, notebook["text"] as? String)
+        XCTAssertEqual(explicit["score"] as? Double, notebook["score"] as? Double)
+
+        let closed = try lastJSON(try run(setup + "beam --lm \(lm) --unk-score -inf --beam 8 --json"))
+        XCTAssertTrue(closed["unk_score"] is NSNull, "−∞ is null in JSON")
+        XCTAssertEqual(closed["beam_size"] as? Int, 8)
+        let words = Set(["the", "cat", "sat", "on", "mat"])
+        for word in (closed["text"] as? String ?? "").split(separator: " ") { XCTAssertTrue(words.contains(String(word)), "\(word) is not in small.arpa") }
+        let bonus = try TrellisBinary.run(["-c", setup + "beam --lm \(lm) --unk-score 2"])
+        XCTAssertEqual(bonus.status, 1)
+        XCTAssertTrue(bonus.stderr.contains("penalty"), bonus.stderr)
+    }
+
     func testLanguageModelScoreAsKenLMQuery() throws {
         let lm = fixture("fixtures/lm/small.arpa.gz")
         let cat = try lastJSON(try run("lm load \(lm); lm score \"The cat\" --json"))

@@ -5,7 +5,8 @@ import XCTest
 final class CompletionTests: XCTestCase {
     func testFirstWordCompletesCommandNames() {
         XCTAssertEqual(Completion.candidates(before: "", word: "vers"), ["version"])
-        XCTAssertEqual(Completion.candidates(before: "", word: "qu"), ["quit"])
+        XCTAssertEqual(Completion.candidates(before: "", word: "qu"), ["quit", "quit-lesson"])
+        XCTAssertEqual(Completion.candidates(before: "lesson ", word: "st"), ["start"])
         let all = Completion.candidates(before: "", word: "") ?? []
         for command in CommandRegistry.all {
             XCTAssertTrue(all.contains(command.configuration.commandName ?? command._commandName))

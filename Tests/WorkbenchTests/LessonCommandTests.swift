@@ -87,7 +87,7 @@ final class LessonCommandTests: XCTestCase {
         assertInOrder(r.stdout, [
             "Lesson 1: A test lesson", "Why.", "── Lesson 1, step 1 of 3: First ──", "trellis> probs random 3 --peaky 0",
             "── Lesson 1, step 2 of 3: Second ──", "Your turn: type this command:", "    forward", "Question: What is p(\"aa\")?",
-            "\"\"",                                             // greedy: not the command asked for, no ✓
+            "\"'\"   (best path",                              // greedy (ties go to class 0): not the command asked for, no ✓
             "log p(text | matrix) = -10.101888", "✓ Now the question: What is p(\"aa\")?",
             "The question is not answered yet",
             "Not quite; try again. Hint: one path, (1/29)^3",  // 0.5

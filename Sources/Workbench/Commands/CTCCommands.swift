@@ -542,13 +542,15 @@ struct Beam: WorkbenchCommand {
         abstract: "The notebook's prefix beam search, optionally with an ARPA word language model.",
         discussion: """
             Uses the model of --lm, else the one 'lm load' loaded (unless --no-lm). The score is \
-            ln(P_blank + P_non-blank) of the best prefix including the LM terms α·ln P(word) + β·ln(length) \
-            (the notebook's decode returns its negative).
+            ln(P_blank + P_non-blank) of the best prefix plus the LM terms: with --fusion shallow (the default) \
+            α·ln P(word | history) + β for each word, the OOV penalty per unknown word and α·ln P(</s>) \
+            (lm_score in --json is their sum); with --fusion notebook α·ln P(word) + β·ln(length) at each space \
+            (the notebook's decode returns its negative). docs/decoding.md.
             """
     )
 
-    @Option(help: "Beam size (1 to \(BeamSearchOptions.maxBeamSize)).")
-    var size: Int = 5
+    @Option(name: [.customLong("size"), .customLong("beam")], help: ArgumentHelp(beamSizeHelp))
+    var size: Int?
 
     @Option(help: "Skip symbols whose probability in a frame is below this (0 = no pruning). (default: 0.001)", transform: finite)
     var prune: Double = 1e-3
@@ -556,28 +558,32 @@ struct Beam: WorkbenchCommand {
     @Option(help: "An ARPA model (.arpa or .arpa.gz) to load and use.", completion: .file())
     var lm: String?
 
-    @Option(help: "LM weight α. (default: 0.1)", transform: finite)
-    var alpha: Double = 0.1
-
-    @Option(help: "Length bonus β. (default: 0.1)", transform: finite)
-    var beta: Double = 0.1
+    @OptionGroup var fusion: FusionOptions
 
     @Flag(help: "Ignore the session's language model.")
     var noLm = false
 
-    @Flag(help: "Score the first word after <s> (the notebook scores it without context).")
+    @Flag(help: "Notebook fusion: score the first word after <s> (the notebook scores it without context; shallow fusion always does).")
     var sentenceBegin = false
 
     @Flag(help: "Print one JSON object.")
     var json = false
 
     struct Reply: Encodable {
-        struct Beam: Encodable { var text: String; var score: Double }
+        struct Beam: Encodable { var text: String; var score: Double; var lmScore: Double? }
         var text: String
         /// ln(P_blank + P_non-blank) of the best prefix with the LM terms.
         var score: Double
+        /// Shallow fusion's LM terms in `score` (null without an LM or with notebook fusion).
+        var lmScore: Double?
         var beams: [Beam]
         var languageModel: String?
+        /// shallow or notebook (null without an LM); the α, β, OOV penalty and beam size used.
+        var fusion: String?
+        var alpha: Double
+        var beta: Double
+        var unkScore: Double?
+        var beamSize: Int
         var elapsedSeconds: Double
     }
 
@@ -589,13 +595,14 @@ struct Beam: WorkbenchCommand {
         } else if !noLm {
             model = session.ctc.languageModel
         }
+        var options = fusion.options(beamSize: size, prune: prune, hasLM: model != nil)
+        options.lmStartsWithSentenceBegin = sentenceBegin
+        let size = options.beamSize
         if size <= BeamSearchOptions.maxBeamSize {    // a size beyond the bound gets decode's own message
             try MemoryLimit.current().check(PrefixBeamSearch.worstCaseBytes(frames: m.frames, classes: m.classes, beamSize: size),
                                             for: "a beam of \(size) over T = \(m.frames) frames (at worst)",
                                             advice: "use a smaller --size or a shorter matrix")
         }
-        var options = BeamSearchOptions(beamSize: size, prune: prune, alpha: alpha, beta: beta)
-        options.lmStartsWithSentenceBegin = sentenceBegin
         let start = DispatchTime.now().uptimeNanoseconds
         let result: BeamSearchResult
         do {
@@ -611,13 +618,16 @@ struct Beam: WorkbenchCommand {
         }
         let best = try text(result.best)
         if json {
-            try printJSON(Reply(text: best, score: result.best.logProbability,
-                                beams: try result.beams.map { Reply.Beam(text: try text($0), score: $0.logProbability) },
-                                languageModel: model?.path, elapsedSeconds: seconds))
+            try printJSON(Reply(text: best, score: result.best.logProbability, lmScore: result.best.lmScore,
+                                beams: try result.beams.map { Reply.Beam(text: try text($0), score: $0.logProbability, lmScore: $0.lmScore) },
+                                languageModel: model?.path, fusion: model == nil ? nil : options.fusion.rawValue,
+                                alpha: options.alpha, beta: options.beta,
+                                unkScore: model != nil && options.fusion == .shallow ? options.unkScore : nil,
+                                beamSize: size, elapsedSeconds: seconds))
             return
         }
         Console.out("\"\(best)\"   (score \(fmt(result.best.logProbability)); beam \(size), prune \(prune)"
-                    + (model.map { ", LM \(($0.path as NSString).lastPathComponent) α=\(alpha) β=\(beta)" } ?? ", no LM")
+                    + (model.map { ", LM \(($0.path as NSString).lastPathComponent), \(fusion.describe(options))" } ?? ", no LM")
                     + String(format: "; %.1f ms)", seconds * 1000))
     }
 }

@@ -1,5 +1,6 @@
 // Corpus commands: `corpus open DIR` (LibriSpeech layout, indexed), `corpus stats` (hours, speakers, lengths,
-// skipped items with reasons) and `corpus synth` (the offline espeak-ng + flite corpus generator).
+// skipped items with reasons), `corpus synth` (the offline espeak-ng + flite corpus generator) and `corpus text` (a
+// subset's transcripts as plain text, for `lm build`).
 import ArgumentParser
 import Audio
 import Base
@@ -10,7 +11,7 @@ struct CorpusGroup: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
         abstract: "Open, describe and synthesise LibriSpeech-layout speech corpora.",
-        subcommands: [CorpusOpen.self, CorpusStats.self, CorpusSynth.self]
+        subcommands: [CorpusOpen.self, CorpusStats.self, CorpusSynth.self, CorpusText.self]
     )
 }
 
@@ -379,5 +380,57 @@ final class SharedProgressBar: @unchecked Sendable {
     func finish() {
         lock.lock(); defer { lock.unlock() }
         bar.finish()
+    }
+}
+
+/// `corpus text`: a subset's transcripts as plain text, one sentence per line — what `lm build` and `lm perplexity`
+/// read, so a language model can be estimated from a corpus's own training sentences (and scored on its test ones).
+struct CorpusText: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "text",
+        abstract: "Write a subset's transcripts as plain text, one sentence per line (lower case, as the models see them).",
+        discussion: """
+            The sentences are the transcripts as the tokenizer normalises them (lower case; apostrophe, space and \
+            a-z), in utterance-id order, without ids. Estimate a language model from the training subset only: one \
+            that has seen the test sentences makes decoding with it look better than it is.
+            """
+    )
+
+    @Argument(help: "The corpus (default: the one opened with `corpus open`).", completion: .directory)
+    var dir: String?
+
+    @Option(help: "The subset whose transcripts are written.")
+    var subset: String = "train"
+
+    @Option(help: "The text file to write.", completion: .file())
+    var out: String
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    struct Reply: Encodable {
+        var saved: String
+        var subset: String
+        var utterances: Int
+        /// Words written (`words` is a list in every reply; docs/json.md's glossary).
+        var tokens: Int
+    }
+
+    mutating func run(session: inout Session) throws {
+        if let dir { session.audio.corpus = try openCorpus(dir, useIndex: true) }
+        let corpus = try session.audio.requireCorpus()
+        guard let s = corpus.subsets.first(where: { $0.name == subset }) else {
+            throw WorkbenchError("no subset '\(subset)' (available: \(corpus.subsets.map(\.name).joined(separator: ", ")))")
+        }
+        let lines = s.utterances.sorted { $0.id < $1.id }.map(\.text)
+        do { try AtomicFile.write(lines.map { $0 + "\n" }.joined(), to: out) } catch {
+            throw WorkbenchError("cannot write \(out): \(error.reason)")
+        }
+        let tokens = lines.reduce(0) { $0 + $1.split(separator: " ").count }
+        if json {
+            try printJSON(Reply(saved: out, subset: subset, utterances: lines.count, tokens: tokens))
+        } else {
+            Console.out("wrote \(out): \(lines.count) sentences, \(tokens) words of \(subset)")
+        }
     }
 }

@@ -215,16 +215,13 @@ extension ModelKind: ExpressibleByArgument {}
 struct DecoderOptions: ParsableArguments {
     @Option(help: "Decoder.")
     var decoder: DecoderKind = .greedy
-    @Option(name: .customLong("beam-size"), help: "Beam size (beam decoder).")
-    var beamSize: Int = 5
+    @Option(name: [.customLong("beam-size"), .customLong("beam")], help: ArgumentHelp(beamSizeHelp + " Beam decoder."))
+    var beamSize: Int?
     @Option(help: "Prune threshold (beam decoder). (default: 0.001)", transform: finite)
     var prune: Double = 1e-3
     @Option(help: "ARPA language model for the beam decoder.", completion: .file())
     var lm: String?
-    @Option(help: "LM weight α (beam decoder; the same default as 'beam'). (default: 0.1)", transform: finite)
-    var alpha: Double = 0.1
-    @Option(help: "Length bonus β (beam decoder; the same default as 'beam'). (default: 0.1)", transform: finite)
-    var beta: Double = 0.1
+    @OptionGroup var fusion: FusionOptions
 
     func validate() throws {
         if lm != nil && decoder == .greedy { throw ValidationError("--lm needs --decoder beam") }
@@ -236,7 +233,8 @@ struct DecoderOptions: ParsableArguments {
             return .greedy
         case .beam:
             let model = try lm.map { try loadLanguageModel($0, session: &session, quiet: quiet) }
-            return .beam(BeamSearchOptions(beamSize: beamSize, prune: prune, alpha: alpha, beta: beta), model)
+            let options = fusion.options(beamSize: beamSize, prune: prune, hasLM: model != nil)
+            return .beam(options, model.map { options.fusion == .shallow ? DecoderLanguageModel($0) : DecoderLanguageModel($0, vocabulary: []) })
         }
     }
 }

@@ -55,12 +55,7 @@ public enum CommandRunner {
         if let alias = shellAliases[first] { words[0] = alias }
         // During a lesson's open question, a line that names no command is the student's answer ("0.25", "aa").
         if session.lesson.progress?.awaitsAnswer == true, !isCommandName(words[0]) {
-            do {
-                _ = try LessonPlayer.answer(words.joined(separator: " "), session: &session, say: narration(json: json))
-                return .success
-            } catch {
-                return .failure(describe(error))
-            }
+            return execute(["answer"] + words, json: json, session: &session)
         }
         if let message = unknownCommandMessage(words) { return .failure(message) }
         words = joiningNegativeValues(words)

@@ -70,7 +70,7 @@ struct REPL {
             case .success: continue
             case .quit: return 0
             case .interrupted: Console.error("\ninterrupted")
-            case .failure(let message): Console.error("error: " + message)
+            case .failure(let message): Console.error(Shell.errorLine(message, prefix: ""))
             }
         }
         return 0
