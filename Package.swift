@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
 
         // The vector kernels (AVX2 + FMA, chosen at run time) that Swift cannot express per function.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
@@ -37,7 +38,9 @@ let package = Package(
         .target(name: "Corpus", dependencies: ["Base", "Audio", "CTC"]),
         .target(name: "NN", dependencies: ["Base", "CBLAS", "CKernels"]),
         .target(name: "Models", dependencies: ["Base", "NN", "CTC"]),
-        .target(name: "Training", dependencies: ["Base", "Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel"]),
+        // Data-parallel training's process group (rank, size, allreduce, broadcast) over Open MPI.
+        .target(name: "Distributed", dependencies: ["CMPI"]),
+        .target(name: "Training", dependencies: ["Base", "Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel", "Distributed"]),
         .target(name: "Figures", dependencies: ["Base", "CCairo"]),
         .target(name: "Analysis", dependencies: ["CTC", "Corpus", "Models", "Training", "Figures"]),
         // Markdown notebooks and lessons: the document as prose and fenced code blocks with line numbers; running a
@@ -46,7 +49,7 @@ let package = Package(
         // Guided lessons: lesson files read into steps and questions, and the state machine of a student's place.
         .target(name: "Lessons", dependencies: ["Base", "Notebook"]),
         .target(name: "Workbench", dependencies: [
-            "Base", "CTC", "LanguageModel", "Audio", "Corpus", "NN", "Models", "Training", "Figures", "Analysis", "CReadline", "CInterrupt",
+            "Base", "CTC", "LanguageModel", "Audio", "Corpus", "NN", "Models", "Training", "Figures", "Analysis", "Distributed", "CReadline", "CInterrupt",
             "Lessons", "Notebook",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["FuzzReplay", "Corpus", "Audio", "CTC"], path: "Tests/CorpusTests"),
         .testTarget(name: "NNTests", dependencies: ["Base", "NN"], path: "Tests/NNTests"),
         .testTarget(name: "ModelsTests", dependencies: ["FuzzReplay", "Base", "Models", "NN", "CTC"], path: "Tests/ModelsTests"),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed"], path: "Tests/DistributedTests"),
         .testTarget(name: "TrainingTests", dependencies: ["FuzzReplay", "Training", "Models", "NN", "Corpus", "CTC", "Audio", "LanguageModel"], path: "Tests/TrainingTests"),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Base", "CTC", "Training", "Models", "NN", "Corpus", "Audio"], path: "Tests/AnalysisTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),

@@ -12,11 +12,15 @@
 //   Batch.transcripts [String] (lower-case).   Batch.ids [String] (utterance ids).
 //   Batch.audioSeconds    seconds of audio, from the feature lengths and the FeatureSpec's hop and rate.
 //   Batch.skipped         utterances left out because their audio could not be decoded (named, with the reason).
+//   Batch.places          [Int], B: each utterance's place in the epoch plan's batch (0..<B for a whole batch; a
+//                         data-parallel rank's shard holds every N-th place). SpecAugment and dropout draw each
+//                         utterance's masks from a stream keyed by its place, so a shard draws what the whole
+//                         batch draws for it.
 //
 // Features per utterance: waveform (at the FeatureSpec's rate) → optional speed perturbation and noise → mel
 // (optional log, optional per-utterance normalisation) → optional SpecAugment (after normalisation, so masks hold
-// the mean 0). Everything random derives from (seed, epoch, batch index), so a run is reproducible however
-// threads interleave.
+// the mean 0). Everything random derives from (seed, epoch, batch index, place in the batch), so a run is
+// reproducible however threads interleave and however many processes share the batch.
 import Base
 import Audio
 import CTC
@@ -32,17 +36,35 @@ public struct Batch: Sendable {
     public var ids: [String]
     public var audioSeconds: Double
     public var skipped: [SkippedItem]
+    public var places: [Int]
 
     public init(nMels: Int, maxFrames: Int, features: [Float], featureLengths: [Int], labels: [[Int]],
-                transcripts: [String], ids: [String], audioSeconds: Double, skipped: [SkippedItem] = []) {
+                transcripts: [String], ids: [String], audioSeconds: Double, skipped: [SkippedItem] = [],
+                places: [Int]? = nil) {
         precondition(features.count == featureLengths.count * nMels * maxFrames && labels.count == featureLengths.count,
                      "Batch: \(features.count) feature values, \(labels.count) label sequences for \(featureLengths.count) × \(nMels) × \(maxFrames)")
         self.nMels = nMels; self.maxFrames = maxFrames; self.features = features; self.featureLengths = featureLengths
         self.labels = labels; self.transcripts = transcripts; self.ids = ids; self.audioSeconds = audioSeconds
         self.skipped = skipped
+        self.places = places ?? Array(0..<featureLengths.count)
+        precondition(self.places.count == featureLengths.count, "Batch: \(self.places.count) places for \(featureLengths.count) utterances")
     }
 
     public var size: Int { featureLengths.count }
+
+    /// The same utterances zero-padded to `frames` ≥ maxFrames: data-parallel ranks pad their shards to the global
+    /// batch's longest utterance, so every utterance meets the padding (and the convolutions' view of it) that it
+    /// meets in the whole batch.
+    public func padded(toFrames frames: Int) -> Batch {
+        precondition(frames >= maxFrames, "Batch.padded: \(frames) frames < the batch's \(maxFrames)")
+        guard frames > maxFrames else { return self }
+        var x = [Float](repeating: 0, count: size * nMels * frames)
+        for row in 0..<(size * nMels) {
+            for t in 0..<maxFrames { x[row * frames + t] = features[row * maxFrames + t] }
+        }
+        return Batch(nMels: nMels, maxFrames: frames, features: x, featureLengths: featureLengths, labels: labels,
+                     transcripts: transcripts, ids: ids, audioSeconds: audioSeconds, skipped: skipped, places: places)
+    }
 }
 
 /// How an utterance becomes a (nMels × frames) feature matrix: the features a model is trained with (`features`,
@@ -140,19 +162,24 @@ public final class FeatureExtractor: @unchecked Sendable {
 
     /// Pads and stacks utterances into a Batch (see the layout at the top of this file). An utterance whose audio
     /// fails to decode is left out and named in `Batch.skipped` (training and evaluation go on without it); any
-    /// other failure is thrown.
-    public func batch(_ utts: [Utterance], augment: Bool, seed: UInt64) throws -> Batch {
-        var rng = Xoshiro256StarStar(seed: seed)
-        var kept: [Utterance] = [], feats: [FeatureMatrix] = [], skipped: [SkippedItem] = []
-        for u in utts {
+    /// other failure is thrown. `places` (default 0..<count) are the utterances' places in the whole batch: each
+    /// one's augmentations come from stream (seed, place).
+    public func batch(_ utts: [Utterance], places: [Int]? = nil, augment: Bool, seed: UInt64) throws -> Batch {
+        let places = places ?? Array(utts.indices)
+        precondition(places.count == utts.count, "FeatureExtractor.batch: \(places.count) places for \(utts.count) utterances")
+        var kept: [Utterance] = [], keptPlaces: [Int] = [], feats: [FeatureMatrix] = [], skipped: [SkippedItem] = []
+        for (u, place) in zip(utts, places) {
+            var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(place))
             do {
                 feats.append(try computeFeatures(u, augment: augment, rng: &rng))
                 kept.append(u)
+                keptPlaces.append(place)
             } catch let e as UndecodableAudio {
                 skipped.append(SkippedItem(reason: .unreadableAudio, location: u.audioPath, detail: "\(u.id): \(e.error)"))
             }
         }
-        return stack(feats, labels: kept.map(\.labels), transcripts: kept.map(\.text), ids: kept.map(\.id), skipped: skipped)
+        return stack(feats, labels: kept.map(\.labels), transcripts: kept.map(\.text), ids: kept.map(\.id), skipped: skipped,
+                     places: keptPlaces)
     }
 
     /// A batch of one recording outside any corpus (`transcribe`, `probs from`): the same features as training
@@ -165,7 +192,8 @@ public final class FeatureExtractor: @unchecked Sendable {
         return stack([m], labels: [[]], transcripts: [""], ids: [u.id], skipped: [])
     }
 
-    private func stack(_ feats: [FeatureMatrix], labels: [[Int]], transcripts: [String], ids: [String], skipped: [SkippedItem]) -> Batch {
+    private func stack(_ feats: [FeatureMatrix], labels: [[Int]], transcripts: [String], ids: [String], skipped: [SkippedItem],
+                       places: [Int]? = nil) -> Batch {
         let nMels = pipeline.mel.nMels, tMax = feats.map(\.frames).max() ?? 0
         var x = [Float](repeating: 0, count: feats.count * nMels * tMax)
         x.withUnsafeMutableBufferPointer { dst in
@@ -181,7 +209,8 @@ public final class FeatureExtractor: @unchecked Sendable {
         let lengths = feats.map(\.frames)
         return Batch(nMels: nMels, maxFrames: tMax, features: x, featureLengths: lengths, labels: labels,
                      transcripts: transcripts, ids: ids,
-                     audioSeconds: Double(lengths.reduce(0, +)) * pipeline.features.secondsPerFrame, skipped: skipped)
+                     audioSeconds: Double(lengths.reduce(0, +)) * pipeline.features.secondsPerFrame, skipped: skipped,
+                     places: places)
     }
 }
 
@@ -197,6 +226,8 @@ public final class BatchLoader: @unchecked Sendable {
     public let augment: Bool
     let seed: UInt64
     let epoch: Int
+    /// Data parallelism: this process computes places p of each planned batch with p % shard.count == shard.index.
+    public let shard: (index: Int, count: Int)
     let queue = DispatchQueue(label: "trellis.batch-prefetch", qos: .userInitiated)
     let lock = NSLock()
     var position = 0
@@ -205,9 +236,16 @@ public final class BatchLoader: @unchecked Sendable {
     final class ResultBox: @unchecked Sendable { var result: Result<Batch, Error>? }
 
     /// `startAt` skips the first batches of the epoch's plan without computing them (a run resumed mid-epoch).
+    /// `shard` (index, count): every process of a data-parallel job plans the same batches and prepares only its
+    /// strided share of each (every count-th utterance: neighbours in a length-sorted batch have similar lengths,
+    /// so the shares cost about the same); a share may be empty when a batch has fewer utterances than processes.
     public init(utterances: [Utterance], batchSize: Int, extractor: FeatureExtractor, shuffle: Bool,
-                augment: Bool, seed: UInt64, epoch: Int = 0, startAt: Int = 0) throws {
+                augment: Bool, seed: UInt64, epoch: Int = 0, startAt: Int = 0, shard: (index: Int, count: Int) = (0, 1)) throws {
         guard batchSize > 0 else { throw CorpusError.invalidParameter("batch size must be positive (got \(batchSize))") }
+        guard shard.count >= 1, (0..<shard.count).contains(shard.index) else {
+            throw CorpusError.invalidParameter("shard \(shard.index) of \(shard.count) does not exist")
+        }
+        self.shard = shard
         self.utterances = utterances
         self.extractor = extractor
         self.augment = augment
@@ -236,12 +274,13 @@ public final class BatchLoader: @unchecked Sendable {
     private func prefetch(_ index: Int) {
         guard index < plan.count else { return }
         let group = DispatchGroup(), box = ResultBox()
-        let utts = plan[index].map { utterances[$0] }
+        let places = plan[index].indices.filter { $0 % shard.count == shard.index }
+        let utts = places.map { utterances[plan[index][$0]] }
         let batchSeed = seed &* 0x9E37_79B9 &+ UInt64(epoch) &* 1_000_003 &+ UInt64(index)
         let extractor = self.extractor, augment = self.augment
         group.enter()
         queue.async {
-            box.result = Result { try extractor.batch(utts, augment: augment, seed: batchSeed) }
+            box.result = Result { try extractor.batch(utts, places: places, augment: augment, seed: batchSeed) }
             group.leave()
         }
         lock.withLock { pending = (index, group, box) }

@@ -32,7 +32,9 @@ struct DNNHead: ParameterContainer {
 
     mutating func setMode(_ m: Mode) { drop2.mode = m; drop5.mode = m }
     mutating func setWorkers(_ w: Workers) { relu1.workers = w; drop2.workers = w; relu4.workers = w; drop5.workers = w }
-    mutating func reseed(_ rng: inout Xoshiro256StarStar) { drop2.rng = rng.split(); drop5.rng = rng.split() }
+    mutating func reseed(_ rng: inout Xoshiro256StarStar, items: [Int]?) {
+        drop2.reseed(&rng, items: items); drop5.reseed(&rng, items: items)
+    }
 
     mutating func forward(_ x: Tensor) -> Tensor {
         var h = l0.forward(x)
@@ -121,12 +123,14 @@ public struct CTCModel: ParameterContainer {
     }
 
     /// Re-derives every dropout mask stream from `seed`, so a step's masks depend only on (run seed, step)
-    /// and a resumed run draws the same masks as an uninterrupted one.
-    public mutating func reseedDropout(_ seed: UInt64) {
+    /// and a resumed run draws the same masks as an uninterrupted one. `items` (each batch item's place in the
+    /// global batch) keys every utterance's masks by that place, so a batch split across data-parallel processes
+    /// draws the masks it draws whole; nil draws one mask per tensor.
+    public mutating func reseedDropout(_ seed: UInt64, items: [Int]? = nil) {
         var rng = Xoshiro256StarStar(seed: seed)
-        features.reseed(&rng)
-        dnn?.reseed(&rng)
-        lstm?.reseedDropout(&rng)
+        features.reseed(&rng, items: items)
+        dnn?.reseed(&rng, items: items)
+        lstm?.reseedDropout(&rng, items: items)
     }
 
     /// x is (B, 1, F, T). `lengths` (valid output frames per utterance) lets the LSTM skip padding as

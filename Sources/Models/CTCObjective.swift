@@ -52,9 +52,11 @@ public enum CTCObjective {
     /// logProbs (B, T', C) from `logSoftmax`; lengths[b] ≤ T' valid frames; labels[b] tokenizer classes without blanks.
     /// `zeroInfinity` (PyTorch's `zero_infinity`): an impossible utterance (labels longer than its frames allow)
     /// contributes loss 0 and no gradient instead of making the whole batch infinite.
+    /// `meanOver` (default: this batch's B) is the count the mean divides by: a data-parallel rank holding part of
+    /// a global batch passes the global count, so the ranks' losses and gradients sum to the whole batch's.
     public static func lossAndGradient(logProbs: Tensor, lengths: [Int], labels: [[Int]], blank: Int,
                                        computeGradient: Bool = true, zeroInfinity: Bool = false,
-                                       workers: Workers = .available) throws -> Result {
+                                       meanOver: Int? = nil, workers: Workers = .available) throws -> Result {
         guard logProbs.rank == 3 else { throw CTCObjectiveError(description: "CTC loss: log-probabilities \(logProbs.shape) must be (B, T, C)") }
         let (b, t, c) = (logProbs.shape[0], logProbs.shape[1], logProbs.shape[2])
         guard lengths.count == b, labels.count == b else {
@@ -69,6 +71,8 @@ public enum CTCObjective {
                 throw CTCObjectiveError(description: "CTC loss: utterance \(i) has label \(bad) (the blank \(blank) or outside 0..<\(c))")
             }
         }
+        let batchCount = meanOver ?? b
+        guard batchCount >= b else { throw CTCObjectiveError(description: "CTC loss: a mean over \(batchCount) utterances of a batch of \(b)") }
         var grad = computeGradient ? Tensor(zeros: [b, t, c]) : Tensor.empty
         var losses = [Double](repeating: 0, count: b)
         var bad = [Bool](repeating: false, count: b)
@@ -83,7 +87,7 @@ public enum CTCObjective {
                         var ws = CTCWorkspace()
                         var i = w
                         while i < b {
-                            let scale = Float(1.0 / (Double(max(labels[i].count, 1)) * Double(b)))
+                            let scale = Float(1.0 / (Double(max(labels[i].count, 1)) * Double(batchCount)))
                             let r = labels[i].withUnsafeBufferPointer { lab in
                                 CTCLoss.compute(logProbs: lpb + i * t * c, frames: lengths[i], classes: c, frameStride: c,
                                                 labels: lab, blank: blank,
@@ -100,7 +104,7 @@ public enum CTCObjective {
         }
         var total = 0.0
         for i in 0..<b { total += losses[i] / Double(max(labels[i].count, 1)) }
-        return Result(loss: b > 0 ? total / Double(b) : .nan, utteranceLosses: losses,
+        return Result(loss: b > 0 ? total / Double(batchCount) : .nan, utteranceLosses: losses,
                       infeasible: bad.filter { $0 }.count, gradient: grad)
     }
 }

@@ -32,7 +32,7 @@ struct ResidualBlock: ParameterContainer {
     }
 
     mutating func setMode(_ m: Mode) { drop3.mode = m }
-    mutating func reseed(_ rng: inout Xoshiro256StarStar) { drop3.rng = rng.split() }
+    mutating func reseed(_ rng: inout Xoshiro256StarStar, items: [Int]?) { drop3.reseed(&rng, items: items) }
 
     var workers: Workers {
         get { conv0.workers }
@@ -112,10 +112,10 @@ struct FeatureExtractor: ParameterContainer {
         relu1.workers = w; drop2.workers = w; relu4.workers = w; drop5.workers = w
     }
 
-    mutating func reseed(_ rng: inout Xoshiro256StarStar) {
-        for i in blocks.indices { blocks[i].reseed(&rng) }
-        drop2.rng = rng.split()
-        drop5.rng = rng.split()
+    mutating func reseed(_ rng: inout Xoshiro256StarStar, items: [Int]?) {
+        for i in blocks.indices { blocks[i].reseed(&rng, items: items) }
+        drop2.reseed(&rng, items: items)
+        drop5.reseed(&rng, items: items)
     }
 
     /// x is (B, 1, F, T); returns (B, T', rnnDim).

@@ -49,6 +49,10 @@ public struct Dropout: Layer {
     /// Threads for the mask and the gradient. The mask is always drawn from two sub-streams, so it is the same
     /// whether they are filled one after the other or side by side.
     public var workers: Workers = .available
+    /// Each batch item's place in the whole (global) batch, when the first axis is the batch: item b's mask then
+    /// comes from its own stream, keyed by `items[b]`, so a batch split across processes (each with its slice of
+    /// places) draws exactly the masks the whole batch draws in one process. nil: one mask over the tensor.
+    public var items: [Int]? = nil
     private var mask: [Float] = []  // 0 or 1/(1-p), one per element of the last training forward
 
     public init(p: Float, seed: UInt64) {
@@ -61,6 +65,12 @@ public struct Dropout: Layer {
         self.init(p: p, seed: rng.next())
     }
 
+    /// A fresh stream for the next training forward (split from the caller's) and the item keys it draws with.
+    public mutating func reseed(_ generator: inout Xoshiro256StarStar, items: [Int]?) {
+        rng = generator.split()
+        self.items = items
+    }
+
     public mutating func forward(_ x: Tensor) -> Tensor {
         guard mode == .training, p > 0 else {
             mask = []
@@ -71,6 +81,9 @@ public struct Dropout: Layer {
         // One 64-bit draw decides two elements (32-bit uniforms each); two sub-streams let two threads fill it.
         let threshold = UInt64(Double(p) * 4_294_967_296.0)
         let scale = 1 / (1 - p)
+        if let items, !items.isEmpty {
+            return forwardPerItem(x, items: items, threshold: threshold, scale: scale)
+        }
         var streams = [rng.split(), rng.split()]
         var y = Tensor(uninitialized: x.shape)
         x.data.withUnsafeBufferPointer { xp in
@@ -97,6 +110,42 @@ public struct Dropout: Layer {
                             parallelFor(2) { c in fill(ranges[c], &ss[c]) }
                         } else {
                             fill(ranges[0], &ss[0]); fill(ranges[1], &ss[1])
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// The keyed masks: item b's elements (contiguous, the batch axis first) from stream (step seed, items[b]).
+    private mutating func forwardPerItem(_ x: Tensor, items: [Int], threshold: UInt64, scale: Float) -> Tensor {
+        let n = x.count
+        precondition(x.rank >= 1 && x.shape[0] == items.count,
+                     "Dropout: \(items.count) item keys for a batch of shape \(x.shape)")
+        let per = n / items.count
+        let stepSeed = rng.next()
+        var y = Tensor(uninitialized: x.shape)
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                mask.withUnsafeMutableBufferPointer { mp in
+                    guard let xb = xp.baseAddress, let yb = yp.baseAddress, let mb = mp.baseAddress else { return }
+                    nonisolated(unsafe) let (xs, ys, ms) = (xb, yb, mb)
+                    workers.chunks(items.count, minPerChunk: max(1, (1 << 15) / max(per, 1))) { r in
+                        for b in r {
+                            var g = Xoshiro256StarStar(seed: stepSeed, stream: UInt64(bitPattern: Int64(items[b])))
+                            var i = b * per
+                            let end = i + per
+                            while i < end {
+                                let bits = g.next()
+                                let m0: Float = (bits & 0xFFFF_FFFF) >= threshold ? scale : 0
+                                ms[i] = m0; ys[i] = xs[i] * m0
+                                if i + 1 < end {
+                                    let m1: Float = (bits >> 32) >= threshold ? scale : 0
+                                    ms[i + 1] = m1; ys[i + 1] = xs[i + 1] * m1
+                                }
+                                i += 2
+                            }
                         }
                     }
                 }

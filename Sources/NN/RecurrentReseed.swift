@@ -4,11 +4,14 @@
 import Base
 
 extension RecurrentStack {
-    mutating func reseedDropout(_ rng: inout Xoshiro256StarStar) {
-        for i in dropouts.indices { dropouts[i].rng = rng.split() }
+    /// `items`: each batch item's place in the global batch (see `Dropout.items`).
+    mutating func reseedDropout(_ rng: inout Xoshiro256StarStar, items: [Int]? = nil) {
+        for i in dropouts.indices { dropouts[i].reseed(&rng, items: items) }
     }
 }
 
 extension LSTM {
-    public mutating func reseedDropout(_ rng: inout Xoshiro256StarStar) { stack.reseedDropout(&rng) }
+    public mutating func reseedDropout(_ rng: inout Xoshiro256StarStar, items: [Int]? = nil) {
+        stack.reseedDropout(&rng, items: items)
+    }
 }

@@ -2,12 +2,16 @@
 // batches with SpecAugment; one TrainStep each (bad batches skipped and counted, utterances whose audio does not
 // decode left out and named); then evaluation on the test
 // subset, the probability matrices of a few fixed test utterances, a checkpoint and one metrics line.
-// Everything random derives from (seed, epoch, batch index), so a run resumed from any checkpoint continues
-// exactly as the uninterrupted one would have.
+// Everything random derives from (seed, epoch, batch index, place in the batch), so a run resumed from any
+// checkpoint continues exactly as the uninterrupted one would have.
+// Under mpirun every rank runs this loop on its share of each batch (DataParallel.swift: the per-step collectives,
+// the state broadcast); rank 0 alone owns the run folder: it restores, evaluates, writes checkpoints, metrics and
+// progress, and decides the time budget.
 import Base
 import Audio
 import CTC
 import Corpus
+import Distributed
 import Foundation
 import Models
 import NN
@@ -67,8 +71,9 @@ public enum Trainer {
     /// Starts a new run in `run` (which must not already hold one).
     /// `decoder` is the per-epoch evaluation's decoder (greedy by default; a beam search, with or without an LM,
     /// costs more evaluation time). It is not part of the run's options: a resumed run may evaluate differently.
+    /// In a data-parallel job (`group` of several ranks) only rank 0 calls `start` or `resume`; the others call `follow`.
     public static func start(options: TrainingOptions, data: String, run: RunFolder, events: TrainerEvents,
-                             decoder: DecoderChoice = .greedy) throws -> TrainingSummary {
+                             decoder: DecoderChoice = .greedy, group: any ProcessGroup = SingleProcess()) throws -> TrainingSummary {
         if let e = options.validationError() { throw RunFolderError(e) }
         let exists = { FileManager.default.fileExists(atPath: run.runFile.path) }
         if exists() { throw RunFolderError("\(run.url.path) already holds a run; continue it with --resume \(run.url.path) or choose another --out") }
@@ -80,12 +85,13 @@ public enum Trainer {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write([UInt8](try enc.encode(record)), to: run.runFile)
-        return try train(record: record, run: run, resumeFrom: nil, events: events, decoder: decoder)
+        return try train(record: record, run: run, resumeFrom: nil, events: events, decoder: decoder, group: group)
     }
 
     /// Continues the run in `run` from its newest complete checkpoint (or from the start if it has none).
     public static func resume(run: RunFolder, events: TrainerEvents, dataOverride: String? = nil,
-                              maxMinutes: Double?? = nil, decoder: DecoderChoice = .greedy) throws -> TrainingSummary {
+                              maxMinutes: Double?? = nil, decoder: DecoderChoice = .greedy,
+                              group: any ProcessGroup = SingleProcess()) throws -> TrainingSummary {
         guard FileManager.default.fileExists(atPath: run.runFile.path) else {
             throw RunFolderError("\(run.url.path) is not a training run (no run.json)")
         }
@@ -102,7 +108,24 @@ public enum Trainer {
         if let e = record.options.validationError() { throw RunFolderError("\(run.runFile.path): \(e)") }
         if let d = dataOverride { record.data = d }
         if let m = maxMinutes { record.options.maxMinutes = m }
-        return try train(record: record, run: run, resumeFrom: run.checkpointPositions(), events: events, decoder: decoder)
+        return try train(record: record, run: run, resumeFrom: run.checkpointPositions(), events: events, decoder: decoder,
+                         group: group)
+    }
+
+    /// A rank other than 0 of a data-parallel job: receives the run's record and state from rank 0 (which called
+    /// `start` or `resume`), trains on its share of every batch, and never touches the run folder.
+    public static func follow(group: any ProcessGroup, events: TrainerEvents) throws -> TrainingSummary {
+        precondition(!group.isRoot, "Trainer.follow: rank 0 starts or resumes the run")
+        let quiet = TrainerEvents(log: { _ in }, shouldStop: events.shouldStop, progress: false)
+        return try train(record: nil, run: RunFolder(""), resumeFrom: nil, events: quiet, decoder: .greedy, group: group)
+    }
+
+    /// Rank 0's record, on every rank.
+    static func share(_ record: RunRecord?, group: any ProcessGroup) throws -> RunRecord {
+        if group.size == 1, let record { return record }
+        var bytes = try record.map { [UInt8](try JSONEncoder().encode($0)) } ?? []
+        try group.broadcast(&bytes, root: 0)
+        return try JSONDecoder().decode(RunRecord.self, from: Data(bytes))
     }
 
     static func stepSeed(_ seed: UInt64, epoch: Int, index: Int) -> UInt64 {
@@ -111,8 +134,10 @@ public enum Trainer {
         return z ^ (z >> 31)
     }
 
-    static func train(record: RunRecord, run: RunFolder, resumeFrom candidates: [TrainingPosition]?,
-                      events: TrainerEvents, decoder: DecoderChoice) throws -> TrainingSummary {
+    static func train(record rootRecord: RunRecord?, run: RunFolder, resumeFrom candidates: [TrainingPosition]?,
+                      events: TrainerEvents, decoder: DecoderChoice, group: any ProcessGroup) throws -> TrainingSummary {
+        let record = try share(rootRecord, group: group)
+        let isRoot = group.isRoot
         let o = record.options
         NNRuntime.configure(threads: o.threads)
         let data = try TrainingData.open(record.data)
@@ -166,6 +191,9 @@ public enum Trainer {
                 try? FileManager.default.removeItem(at: run.metricsFile)
             }
         }
+        try DataParallel.synchronize(model: &model, adam: &adam, scheduler: &scheduler, position: &position,
+                                     progress: &progress, wallSeconds: &wallSeconds, group: group)
+        if group.size > 1 { events.log("data-parallel: \(group.size) processes share each batch of \(o.batchSize)") }
         let sizeNote = "\(data.train.utterances.count) training utterances (\(String(format: "%.2f", data.train.hours)) h), "
             + "\(testUtterances.count) test, \(stepsPerEpoch) steps per epoch"
         events.log("\(o.model.kind.rawValue)\(o.seedFaithful ? " (seed-faithful)" : ""): \(o.model.parameterCount) parameters; \(sizeNote)")
@@ -173,44 +201,52 @@ public enum Trainer {
         while position.epoch < o.epochs {
             let epoch = position.epoch + 1
             let loader = try BatchLoader(utterances: data.train.utterances, batchSize: o.batchSize, extractor: extractor,
-                                         shuffle: true, augment: o.specAugment, seed: o.seed, epoch: epoch, startAt: position.step)
+                                         shuffle: true, augment: o.specAugment, seed: o.seed, epoch: epoch, startAt: position.step,
+                                         shard: (group.rank, group.size))
             // One bar for the whole run: its ETA counts the epochs still to come (and, through wallSeconds, their
             // evaluations), not only the rest of this epoch.
             var bar = ProgressBar(total: o.epochs * stepsPerEpoch, label: "train", enabled: events.progress)
             var index = position.step
             var lastTick = Date()
             while true {
-                if events.shouldStop() {
+                // Asked before the batch is taken, as a single process always has; every rank stops before the
+                // same step when any is asked to.
+                let wantsStop = events.shouldStop()
+                let next = try loader.next()
+                let global = try DataParallel.agree(on: next, stop: wantsStop, group: group)
+                if global.stop {
                     bar.finish()
                     let p = TrainingPosition(epoch: epoch - 1, step: index)
-                    try Checkpoint.save(run: run, position: p, model: &model, features: features, adam: adam,
-                                        scheduler: scheduler, progress: progress, wallSeconds: wallSeconds, history: history)
-                    run.pruneStepCheckpoints(before: p)
+                    if isRoot {
+                        try Checkpoint.save(run: run, position: p, model: &model, features: features, adam: adam,
+                                            scheduler: scheduler, progress: progress, wallSeconds: wallSeconds, history: history)
+                        run.pruneStepCheckpoints(before: p)
+                    }
                     events.log("stopped at epoch \(epoch), step \(index)/\(loader.count); checkpoint \(run.modelFile(p).lastPathComponent) written. Continue with: trellis train --resume \(run.url.path)")
                     return TrainingSummary(ending: .interrupted, position: p, metrics: history)
                 }
-                guard let batch = try loader.next() else { break }
+                guard let batch = next else { break }
                 for item in batch.skipped {
                     bar.finish()
                     events.log("skipped \(item.detail) (\(item.reason.rawValue)); training goes on without it")
                 }
                 if !batch.skipped.isEmpty { progress.skippedAudio = (progress.skippedAudio ?? []) + batch.skipped.map(\.detail) }
-                let r = try TrainStep.run(model: &model, adam: &adam, scheduler: &scheduler, batch: batch, clipNorm: o.clipNorm,
-                                          pack: o.packSequences, stepSeed: stepSeed(o.seed, epoch: epoch, index: index),
-                                          zeroInfinity: o.zeroInfinity)
+                let r = try TrainStep.run(model: &model, adam: &adam, scheduler: &scheduler, shard: batch, global: global,
+                                          group: group, clipNorm: o.clipNorm, pack: o.packSequences,
+                                          stepSeed: stepSeed(o.seed, epoch: epoch, index: index), zeroInfinity: o.zeroInfinity)
                 let now = Date()
                 let dt = now.timeIntervalSince(lastTick)
                 lastTick = now
                 progress.steps += 1
                 progress.seconds += dt
                 wallSeconds += dt
-                progress.audioSeconds += batch.audioSeconds
-                progress.utterances += batch.size
+                progress.audioSeconds += r.audioSeconds
+                progress.utterances += global.utterances
                 if r.applied {
                     progress.applied += 1
                     progress.lossSum += r.loss
                     progress.gradNormSum += r.gradNorm
-                } else if batch.size > 0 {
+                } else if global.utterances > 0 {
                     progress.skipped += 1
                     bar.finish()
                     events.log("skipped batch \(index) of epoch \(epoch): loss \(r.loss), gradient norm \(r.gradNorm) (not applied); first utterance \(batch.ids.first ?? "?")")
@@ -224,6 +260,15 @@ public enum Trainer {
                            elapsed: wallSeconds)
             }
             bar.finish()
+            try DataParallel.checkIdentical(&model, group: group)
+            position = TrainingPosition(epoch: epoch, step: 0)
+            guard isRoot else {
+                // The other ranks go on to the next epoch's first step and wait there for rank 0's evaluation,
+                // checkpoint and time-budget decision.
+                progress = EpochProgress()
+                if try budgetReached(false, group: group) { return TrainingSummary(ending: .timeBudget, position: position, metrics: history) }
+                continue
+            }
 
             // Evaluation, alignments, checkpoint, metrics.
             let evalStart = Date()
@@ -247,7 +292,6 @@ public enum Trainer {
             try writeAlignments(fixed, model: &model, features: features, run: run, epoch: epoch)
             let evalSeconds = Date().timeIntervalSince(evalStart)
             wallSeconds += evalSeconds
-            position = TrainingPosition(epoch: epoch, step: 0)
             let m = EpochMetrics(epoch: epoch, steps: progress.applied,
                                  trainLoss: progress.applied > 0 ? progress.lossSum / Double(progress.applied) : .nan,
                                  testLoss: testLoss, cer: cer, wer: wer, decoder: testUtterances.isEmpty ? nil : decoder.name,
@@ -264,12 +308,20 @@ public enum Trainer {
             run.pruneStepCheckpoints(before: position)
             try MetricsLog.write(history, to: run.metricsFile)
             events.log(summaryLine(m, epochs: o.epochs))
-            if let limit = o.maxMinutes, wallSeconds / 60 >= limit, position.epoch < o.epochs {
+            let overBudget = o.maxMinutes.map { wallSeconds / 60 >= $0 && position.epoch < o.epochs } ?? false
+            if try budgetReached(overBudget, group: group), let limit = o.maxMinutes {
                 events.log(String(format: "time budget of %.1f min reached after epoch %d (%.1f min)", limit, epoch, wallSeconds / 60))
                 return TrainingSummary(ending: .timeBudget, position: position, metrics: history)
             }
         }
         return TrainingSummary(ending: .finished, position: position, metrics: history)
+    }
+
+    /// Rank 0's time-budget decision, on every rank.
+    static func budgetReached(_ reached: Bool, group: any ProcessGroup) throws -> Bool {
+        var v = [reached ? 1 : 0]
+        try group.allreduceMax(&v)
+        return v[0] != 0
     }
 
     static func summaryLine(_ m: EpochMetrics, epochs: Int) -> String {

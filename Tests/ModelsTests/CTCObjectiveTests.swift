@@ -90,3 +90,32 @@ final class CTCObjectiveTests: XCTestCase {
         XCTAssertThrowsError(try CTCObjective.lossAndGradient(logProbs: lp, lengths: [4, 4], labels: [[1]], blank: 28))
     }
 }
+
+final class CTCObjectiveShardTests: XCTestCase {
+    /// A data-parallel rank computes its utterances' part of the global mean (meanOver = the global count): the
+    /// parts of any split must add up to the whole batch's loss, and each utterance's gradient rows must be the
+    /// whole batch's rows.
+    func testPartsOfTheGlobalMeanAddUpToTheWholeBatch() throws {
+        let (b, t, c) = (5, 9, 6)
+        let lp = CTCObjective.logSoftmax(CTCObjectiveTests.random([b, t, c], seed: 3, scale: 2))
+        let lengths = [9, 7, 8, 9, 6], labels = [[1, 2], [3], [0, 0, 1], [4, 2, 4], [2]]
+        let whole = try CTCObjective.lossAndGradient(logProbs: lp, lengths: lengths, labels: labels, blank: 5)
+        for ranks in [2, 3] {
+            var total = 0.0
+            for rank in 0..<ranks {
+                let places = Array(stride(from: rank, to: b, by: ranks))
+                let slice = Tensor(shape: [places.count, t, c], data: places.flatMap { Array(lp.data[$0 * t * c..<($0 + 1) * t * c]) })
+                let part = try CTCObjective.lossAndGradient(logProbs: slice, lengths: places.map { lengths[$0] },
+                                                            labels: places.map { labels[$0] }, blank: 5, meanOver: b)
+                total += part.loss
+                for (i, place) in places.enumerated() {
+                    let mine = Array(part.gradient.data[i * t * c..<(i + 1) * t * c])
+                    let theirs = Array(whole.gradient.data[place * t * c..<(place + 1) * t * c])
+                    for (x, y) in zip(mine, theirs) { XCTAssertEqual(x, y, accuracy: 1e-7) }
+                }
+            }
+            XCTAssertEqual(total, whole.loss, accuracy: 1e-12 * abs(whole.loss) + 1e-12)
+        }
+        XCTAssertThrowsError(try CTCObjective.lossAndGradient(logProbs: lp, lengths: lengths, labels: labels, blank: 5, meanOver: 4))
+    }
+}

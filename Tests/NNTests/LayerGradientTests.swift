@@ -154,3 +154,34 @@ final class LayerGradientTests: XCTestCase {
         XCTAssertEqual(d, c)
     }
 }
+
+final class KeyedDropoutTests: XCTestCase {
+    /// Masks keyed by each item's place: a batch cut into strided shares (as data-parallel ranks hold it) draws, item
+    /// for item, the masks of the whole batch. The oracle is the whole batch's forward.
+    func testShardsDrawTheWholeBatchsMasks() {
+        let (items, per) = (5, 3 * 7)
+        let x = Tensor(shape: [items, 3, 7], data: (0..<(items * per)).map { Float($0 % 11) + 1 })
+        let seedRNG = Xoshiro256StarStar(seed: 42)
+        var whole = Dropout(p: 0.3, seed: 0)
+        var generator = seedRNG
+        whole.reseed(&generator, items: Array(0..<items))
+        let y = whole.forward(x)
+        XCTAssertTrue(y.data.contains(0) && y.data.contains { $0 != 0 })
+        for ranks in [2, 3] {
+            for rank in 0..<ranks {
+                let places = Array(stride(from: rank, to: items, by: ranks))
+                var part = Tensor(shape: [places.count, 3, 7], data: places.flatMap { Array(x.data[$0 * per..<($0 + 1) * per]) })
+                var d = Dropout(p: 0.3, seed: 0)
+                var g = seedRNG
+                d.reseed(&g, items: places)
+                part = d.forward(part)
+                for (i, place) in places.enumerated() {
+                    XCTAssertEqual(Array(part.data[i * per..<(i + 1) * per]), Array(y.data[place * per..<(place + 1) * per]))
+                }
+                // The backward pass uses the same mask.
+                let dy = d.backward(Tensor(shape: part.shape, data: [Float](repeating: 1, count: part.count)))
+                XCTAssertEqual(dy.data.map { $0 == 0 }, part.data.map { $0 == 0 })
+            }
+        }
+    }
+}

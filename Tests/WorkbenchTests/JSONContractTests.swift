@@ -116,6 +116,7 @@ final class JSONContractTests: XCTestCase {
         let d = s.dir.path
         return [
             "help": ["probs"], "version": [], "demo": ["--out", d + "/demo"],
+            "bench allreduce": ["--sizes", "1", "64", "--reps", "1"],
             "bench conv": ["--batch", "1", "--frames", "8", "--reps", "1", "--threads", "1"],
             "bench ctc": ["--reps", "1"], "bench lm": [s.lm, "--reps", "1"], "bench mel": ["--reps", "1", "--seconds", "1"],
             "probs load": [s.matrix], "probs random": ["10"], "probs save": [d + "/saved.txt"], "probs info": [],

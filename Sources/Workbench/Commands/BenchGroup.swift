@@ -7,6 +7,7 @@ public struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Time Trellis workloads against the PyTorch CPU reference figures.",
         subcommands: [
+            BenchAllreduce.self,
             BenchConv.self,
             BenchCTC.self,
             BenchLM.self,

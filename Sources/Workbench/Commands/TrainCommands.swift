@@ -4,6 +4,7 @@ import ArgumentParser
 import Base
 import CTC
 import Corpus
+import Distributed
 import Foundation
 import LanguageModel
 import Models
@@ -20,7 +21,7 @@ struct Train: WorkbenchCommand {
             checkpoint and stops; --resume RUN_DIR continues exactly where it stopped (also after a kill: it \
             restarts from the last complete checkpoint). The default recipe is Trellis's corrected one (normalised \
             log-mel, no 29-wide LSTM projection, a Linear classifier, gradient clipping, packed sequences); \
-            --seed-faithful reproduces the notebook exactly (see docs/training.md).
+            --seed-faithful reproduces the notebook exactly (see docs/training.md).             Launched by mpirun (mpirun -np N trellis train ...), the N processes train one model data-parallel:             --batch stays the global batch, each process computes its share of every batch and the gradients are             averaged with an allreduce; rank 0 evaluates and writes the run folder. A failing or killed process             stops the whole job (see docs/scaling.md).
             """
     )
 
@@ -141,6 +142,23 @@ struct Train: WorkbenchCommand {
 
     mutating func run(session: inout Session) throws {
         let events = TrainerEvents(log: narration(json: json), shouldStop: { Interrupt.isRequested })
+        let group: any ProcessGroup
+        do { group = try currentProcessGroup() } catch { throw WorkbenchError("\(error)") }
+        guard group.size > 1 else { return try train(session: &session, events: events, group: group) }
+        // Data-parallel: a rank that fails must end the job, or the others would wait for it in the next allreduce.
+        do {
+            if group.isRoot {
+                try train(session: &session, events: events, group: group)
+            } else {
+                _ = try Trainer.follow(group: group, events: events)
+            }
+        } catch {
+            group.abort("error: \(error)", code: 1)
+        }
+    }
+
+    /// The run on this process (rank 0 of a data-parallel job, or a process alone).
+    private mutating func train(session: inout Session, events: TrainerEvents, group: any ProcessGroup) throws {
         let decoder = try decoding.choice(session: &session, quiet: json)
         let summary: TrainingSummary
         do {
@@ -157,12 +175,12 @@ struct Train: WorkbenchCommand {
                     throw WorkbenchError("\(name) cannot change when resuming: the run continues with the options in \(resume)/run.json (only --data, --minutes and the evaluation's decoder options may be given)")
                 }
                 summary = try Trainer.resume(run: RunFolder(resume), events: events, dataOverride: data,
-                                             maxMinutes: minutes.map { Optional($0) }, decoder: decoder)
+                                             maxMinutes: minutes.map { Optional($0) }, decoder: decoder, group: group)
             } else {
                 guard let data else { throw WorkbenchError("--data DIR is required (a LibriSpeech-layout folder with train/ and test/)") }
                 guard let out else { throw WorkbenchError("--out RUN_DIR is required (where checkpoints and metrics go)") }
                 summary = try Trainer.start(options: try options(), data: data, run: RunFolder(out), events: events,
-                                            decoder: decoder)
+                                            decoder: decoder, group: group)
             }
         } catch let e as WorkbenchError { throw e } catch { throw WorkbenchError("\(error)") }
         let runDir = resume ?? out ?? ""
