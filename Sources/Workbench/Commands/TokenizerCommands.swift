@@ -9,7 +9,7 @@ struct TokenizerGroup: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenizer",
         abstract: "Train, and encode or decode with, a subword (BPE) tokenizer for `train --tokenizer`.",
-        subcommands: [TokenizerTrain.self, TokenizerEncode.self, TokenizerDecode.self]
+        subcommands: [TokenizerTrain.self, TokenizerEncode.self, TokenizerDecode.self, TokenizerStats.self]
     )
 }
 
@@ -33,7 +33,7 @@ struct TokenizerTrain: WorkbenchCommand {
 
     @Argument(help: "Text files (one sentence per line; LibriSpeech trans.txt lines keep their id as a word, so pass plain text).", completion: .file())
     var texts: [String]
-    @Option(help: "Vocabulary size in pieces, the 28 base pieces included; the model's output adds the blank. (default: 256)")
+    @Option(help: "Vocabulary size in pieces, the 28 base pieces included; the model's output adds the blank.")
     var vocab: Int = 256
     @Option(help: "The model file to write.", completion: .file())
     var out: String
@@ -42,9 +42,10 @@ struct TokenizerTrain: WorkbenchCommand {
 
     struct Reply: Encodable {
         var out: String
-        var pieces: Int
+        /// Pieces in the vocabulary (fewer than --vocab when every word of the text is already one piece).
+        var vocab: Int
         var merges: Int
-        var words: Int
+        var wordCount: Int
         var distinctWords: Int
         /// Pieces per word on the training text after the merges.
         var piecesPerWord: Double
@@ -60,37 +61,23 @@ struct TokenizerTrain: WorkbenchCommand {
     mutating func run(session: inout Session) throws {
         guard !texts.isEmpty else { throw WorkbenchError("name at least one text file") }
         let start = DispatchTime.now().uptimeNanoseconds
-        var lines: [String] = []
-        for path in texts {
-            guard let data = FileManager.default.contents(atPath: path) else { throw WorkbenchError("cannot read \(path)") }
-            guard let text = String(data: data, encoding: .utf8) else { throw WorkbenchError("\(path) is not UTF-8 text") }
-            lines += TextLines.split(text).map(String.init)
-        }
+        let lines = try readTextLines(texts)
         let model: SubwordTokenizer
         do { model = try SubwordTokenizer.train(texts: lines, vocab: vocab) } catch { throw WorkbenchError("\(error)") }
         try AtomicFile.write(model.fileText(), to: out)
-        let normalizer = CTC.Tokenizer()
-        var words = 0, pieces = 0
-        var distinct = Set<Substring>()
-        for line in lines {
-            let t = normalizer.normalize(line).text
-            let ws = t.split(separator: " ")
-            words += ws.count
-            distinct.formUnion(ws)
-            pieces += try model.encode(t).count
-        }
+        let c = try TokenizerStats.count(lines, model)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        let perWord = words > 0 ? Double(pieces) / Double(words) : 0
+        let (words, distinct, perWord) = (c.wordCount, c.distinctWords, c.piecesPerWord)
         if json {
-            try printJSON(Reply(out: out, pieces: model.vocabularySize, merges: model.merges.count, words: words,
-                                distinctWords: distinct.count, piecesPerWord: perWord, elapsedSeconds: seconds))
+            try printJSON(Reply(out: out, vocab: model.vocabularySize, merges: model.merges.count, wordCount: words,
+                                distinctWords: distinct, piecesPerWord: perWord, elapsedSeconds: seconds))
             return
         }
         if model.vocabularySize < vocab {
             Console.error("note: the text allows only \(model.vocabularySize) pieces (every word is already one piece)")
         }
         Console.out("wrote \(out): \(model.vocabularySize) pieces (\(model.merges.count) merges) from \(words) words "
-                    + "(\(distinct.count) distinct); \(String(format: "%.3f", perWord)) pieces per word on this text, "
+                    + "(\(distinct) distinct); \(String(format: "%.3f", perWord)) pieces per word on this text, "
                     + String(format: "%.2f s", seconds))
     }
 }
@@ -161,5 +148,68 @@ struct TokenizerDecode: WorkbenchCommand {
             return
         }
         Console.out(text)
+    }
+}
+
+/// The lines of text files, for `tokenizer train` and `tokenizer stats`.
+func readTextLines(_ paths: [String]) throws -> [String] {
+    var lines: [String] = []
+    for path in paths {
+        guard let data = FileManager.default.contents(atPath: path) else { throw WorkbenchError("cannot read \(path)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw WorkbenchError("\(path) is not UTF-8 text") }
+        lines += TextLines.split(text).map(String.init)
+    }
+    return lines
+}
+
+struct TokenizerStats: WorkbenchCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Pieces per word of a tokenizer on text files (normalised first): its compression on held-out text."
+    )
+
+    @Option(help: "Tokenizer model file (from `tokenizer train`).", completion: .file())
+    var model: String
+    @Argument(help: "Text files.", completion: .file())
+    var texts: [String]
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    struct Reply: Encodable {
+        var lines: Int
+        var wordCount: Int
+        var distinctWords: Int
+        var pieceCount: Int
+        var piecesPerWord: Double
+        /// Words of the text that are one piece of the vocabulary.
+        var singlePieceWords: Int
+    }
+
+    static func count(_ lines: [String], _ m: SubwordTokenizer) throws -> Reply {
+        let normalizer = CTC.Tokenizer()
+        var r = Reply(lines: lines.count, wordCount: 0, distinctWords: 0, pieceCount: 0, piecesPerWord: 0, singlePieceWords: 0)
+        var distinct = Set<Substring>()
+        for line in lines {
+            let t = normalizer.normalize(line).text
+            for w in t.split(separator: " ") {
+                let n: Int
+                do { n = try m.encode(String(w)).count } catch { throw WorkbenchError("\(error)") }
+                r.wordCount += 1
+                r.pieceCount += n
+                if n == 1 { r.singlePieceWords += 1 }
+                distinct.insert(w)
+            }
+        }
+        r.distinctWords = distinct.count
+        r.piecesPerWord = r.wordCount > 0 ? Double(r.pieceCount) / Double(r.wordCount) : 0
+        return r
+    }
+
+    mutating func run(session: inout Session) throws {
+        guard !texts.isEmpty else { throw WorkbenchError("name at least one text file") }
+        let r = try Self.count(try readTextLines(texts), try loadTokenizer(model))
+        if json { return try printJSON(r) }
+        Console.out("\(r.wordCount) words (\(r.distinctWords) distinct) in \(r.lines) lines: \(r.pieceCount) pieces, "
+                    + String(format: "%.3f", r.piecesPerWord) + " per word; \(r.singlePieceWords) words are one piece")
     }
 }
