@@ -93,6 +93,8 @@ final class JSONContractTests: XCTestCase {
         let ref = dir.appendingPathComponent("ref.txt").path, hyp = dir.appendingPathComponent("hyp.txt").path
         try "the cat sat\n".write(toFile: ref, atomically: true, encoding: .utf8)
         try "the bat sat\n".write(toFile: hyp, atomically: true, encoding: .utf8)
+        let tokenized = try TrellisBinary.run(["tokenizer", "train", ref, "--vocab", "30", "--out", dir.appendingPathComponent("t.bpe").path])
+        XCTAssertEqual(tokenized.status, 0, tokenized.stderr)
         let checkpoint = run + "/checkpoints/epoch-001.safetensors"
         return Scene(dir: dir, audio: audio, corpus: corpus.path, checkpoint: checkpoint, lm: lm, matrix: matrix, ref: ref, hyp: hyp,
                      prelude: ["probs random 30 --seed 1 --json", "text \"the cat\" --json", "lm load \(lm) --json",
@@ -110,7 +112,7 @@ final class JSONContractTests: XCTestCase {
             "probs from": [s.audio],
             "text": ["\"the cat\""], "forward": [], "backward": [], "align": [], "viterbi": [], "step": ["2"], "reset": [],
             "greedy": [], "beam": ["--size", "2"], "lm load": [s.lm], "lm score": ["\"the cat\""],
-            "tokenizer train": [s.ref, "--vocab", "30", "--out", d + "/t.bpe"],
+            "tokenizer train": [s.ref, "--vocab", "30", "--out", d + "/t2.bpe"],
             "tokenizer encode": ["--model", d + "/t.bpe", "\"the cat\""], "tokenizer decode": ["--model", d + "/t.bpe", "28", "29"],
             "tokenizer stats": ["--model", d + "/t.bpe", s.hyp],
             "wer": ["--ref", s.ref, "--hyp", s.hyp], "audio load": [s.audio], "mel": [],
