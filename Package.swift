@@ -38,8 +38,13 @@ let package = Package(
         .target(name: "Training", dependencies: ["Base", "Models", "NN", "Corpus", "Audio", "CTC", "LanguageModel"]),
         .target(name: "Figures", dependencies: ["Base", "CCairo"]),
         .target(name: "Analysis", dependencies: ["CTC", "Corpus", "Models", "Training", "Figures"]),
+        // Markdown notebooks and lessons: the document as prose and fenced code blocks with line numbers.
+        .target(name: "Notebook", dependencies: ["Base"]),
+        // Guided lessons: lesson files read into steps and questions, and the state machine of a student's place.
+        .target(name: "Lessons", dependencies: ["Base", "Notebook"]),
         .target(name: "Workbench", dependencies: [
             "Base", "CTC", "LanguageModel", "Audio", "Corpus", "NN", "Models", "Training", "Figures", "Analysis", "CReadline", "CInterrupt",
+            "Lessons", "Notebook",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "trellis", dependencies: ["Workbench"]),
@@ -56,6 +61,8 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["FuzzReplay", "Training", "Models", "NN", "Corpus", "CTC", "Audio"], path: "Tests/TrainingTests"),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Base", "CTC", "Training", "Models", "NN", "Corpus", "Audio"], path: "Tests/AnalysisTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], path: "Tests/NotebookTests"),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Notebook"], path: "Tests/LessonsTests"),
         .testTarget(name: "WorkbenchTests", dependencies: ["FuzzReplay", "Workbench", "trellis", "Models", "NN", "Audio"], path: "Tests/WorkbenchTests"),
     ]
 )

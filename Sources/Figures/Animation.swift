@@ -1,8 +1,8 @@
-// Animation: figures of one size shown one after another as an animated PNG (APNG, the PNG extension every current
-// browser plays; viewers that do not know it show the first frame). Each frame is rendered as a PNG by cairo; its
-// image data is reused as is: the first frame's IDAT chunks stay IDAT, later frames' become fdAT chunks, each frame
-// is announced by an fcTL chunk, and one acTL after IHDR gives the frame count (APNG spec, chunks numbered in one
-// sequence from 0).
+// Animation: figures of one size shown one after another, as an animated PNG (APNG, the PNG extension every current
+// browser plays; viewers that do not know it show the first frame) or an animated GIF (GIF.swift) by extension. For
+// the APNG each frame is rendered as a PNG by cairo and its image data reused as is: the first frame's IDAT chunks
+// stay IDAT, later frames' become fdAT chunks, each frame is announced by an fcTL chunk, and one acTL after IHDR
+// gives the frame count (APNG spec, chunks numbered in one sequence from 0).
 import Base
 import Foundation
 
@@ -16,9 +16,9 @@ public struct Animation: Sendable {
         self.secondsPerFrame = secondsPerFrame
     }
 
-    /// Writes the APNG to `path` (whatever its extension: .png or .apng).
+    /// Writes the animation to `path`: an animated GIF when its extension is .gif, else an APNG (.png or .apng).
     public func write(to path: String) throws(FigureError) {
-        let bytes = try encoded(path: path)
+        let bytes = (path as NSString).pathExtension.lowercased() == "gif" ? try gif(path: path) : try encoded(path: path)
         do { try AtomicFile.write(bytes, to: path) } catch {
             throw .cannotWrite(path: path, reason: error.reason)
         }
@@ -59,6 +59,16 @@ public struct Animation: Sendable {
         }
         out += PNGChunks.chunk("IEND", [])
         return out
+    }
+
+    /// The animated GIF: every frame rasterised, one palette for all (GIF.swift).
+    func gif(path: String = "animation") throws(FigureError) -> [UInt8] {
+        guard secondsPerFrame.isFinite, secondsPerFrame > 0, secondsPerFrame <= 600 else {
+            throw .invalidData("seconds per frame must be in (0, 600], got \(secondsPerFrame)")
+        }
+        var images: [RGBImage] = []
+        for f in frames { images.append(try f.rasterised(path: path)) }
+        return try GIF.encode(images, delayHundredths: Int((secondsPerFrame * 100).rounded()))
     }
 
     static func u32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }

@@ -64,6 +64,34 @@ extension Figure {
         }
     }
 
+    /// The figure rendered as pixels (what the PNG would hold), composited over white: the frames of a GIF.
+    func rasterised(path: String = "figure") throws(FigureError) -> RGBImage {
+        try validate()
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)) else {
+            throw .cannotWrite(path: path, reason: "cairo could not create the surface")
+        }
+        defer { cairo_surface_destroy(surface) }
+        try check(cairo_surface_status(surface), path: path)
+        guard let cr = cairo_create(surface) else { throw .cannotWrite(path: path, reason: "cairo could not create a context") }
+        draw(on: Canvas(cr: cr, textRuns: nil))
+        let drawStatus = cairo_status(cr)
+        cairo_destroy(cr)
+        try check(drawStatus, path: path)
+        cairo_surface_flush(surface)
+        guard let data = cairo_image_surface_get_data(surface) else { throw .cannotWrite(path: path, reason: "cairo gave no pixels") }
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        var rgb = [UInt32](repeating: 0, count: width * height)
+        // ARGB32 is one native-endian 32-bit word per pixel with premultiplied colour: over white, c + (255 − a).
+        for y in 0..<height {
+            let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+            for x in 0..<width {
+                let p = row[x], a = p >> 24, white = 255 - a
+                rgb[y * width + x] = ((p >> 16 & 0xFF) + white) << 16 | ((p >> 8 & 0xFF) + white) << 8 | ((p & 0xFF) + white)
+            }
+        }
+        return RGBImage(width: width, height: height, rgb: rgb)
+    }
+
     private func check(_ status: cairo_status_t, path: String) throws(FigureError) {
         guard status != CAIRO_STATUS_SUCCESS else { return }
         let reason = String(cString: cairo_status_to_string(status))

@@ -2,6 +2,10 @@
 // incrementally, and its ARPA back-off n-gram implementation (`ARPAModel`).
 // Scores crossing this protocol are natural logs (the decoder adds them to CTC log-probabilities);
 // KenLM-style log10 reports live on `ARPAModel.scoreSentence`.
+// Files: ARPAReader/ARPAModel/ARPAError (reading and scoring ARPA files, with NGramTable, Vocabulary, LMState,
+// LineReader, ByteParsing), Perplexity (a text's perplexity as KenLM's `query`), KneserNeyBuilder and
+// KneserNeyOutput (estimating a modified Kneser–Ney model from text as KenLM's `lmplz`), RecordSort (the
+// external merge sort the estimation streams its n-gram records through).
 
 /// A word-level language model that a decoder can query one word at a time.
 ///

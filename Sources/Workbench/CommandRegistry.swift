@@ -36,5 +36,11 @@ public enum CommandRegistry {
         ModelGroup.self,
         Blanks.self,
         Compare.self,
+        LessonGroup.self,
+        Next.self,
+        Back.self,
+        Again.self,
+        Answer.self,
+        QuitLesson.self,
     ]
 }

@@ -122,6 +122,14 @@ final class AnalysisCommandTests: XCTestCase {
         XCTAssertEqual(epochs[1]["blank_argmax_ratio"] as? Double, first["blank_argmax_ratio"] as? Double, "the same matrix as blanks'")
         XCTAssertTrue(FileManager.default.fileExists(atPath: grid))
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("epochs-curves.png").path))
+        // The same epochs as an animated GIF: one frame per epoch.
+        let gif = dir.appendingPathComponent("epochs.gif").path
+        let animated = try TrellisBinary.run(["compare", "checkpoints", run, "--utterance", id, "--out", gif])
+        XCTAssertEqual(animated.status, 0, animated.stderr)
+        let gifBytes = Array(try Data(contentsOf: URL(fileURLWithPath: gif)))
+        XCTAssertEqual(Array(gifBytes.prefix(6)), Array("GIF89a".utf8))
+        let frameHeader: [UInt8] = [0x21, 0xF9, 4, 4, 100, 0]  // a graphic control block: 1 s (100/100) per frame
+        XCTAssertEqual(gifBytes.indices.dropLast(6).filter { Array(gifBytes[$0..<($0 + 6)]) == frameHeader }.count, 2, "two epochs, two frames")
         let missing = try TrellisBinary.run(["compare", "checkpoints", run, "--utterance", "no-such-id"])
         XCTAssertTrue(missing.stderr.contains("no utterance 'no-such-id'"), missing.stderr)
 

@@ -96,9 +96,15 @@ final class JSONContractTests: XCTestCase {
         let tokenized = try TrellisBinary.run(["tokenizer", "train", ref, "--vocab", "30", "--out", dir.appendingPathComponent("t.bpe").path])
         XCTAssertEqual(tokenized.status, 0, tokenized.stderr)
         let checkpoint = run + "/checkpoints/epoch-001.safetensors"
+        // A two-step lesson; the prelude starts it and goes to its question, so next, back, again and answer have a lesson.
+        let lessons = dir.appendingPathComponent("lessons")
+        try FileManager.default.createDirectory(at: lessons, withIntermediateDirectories: true)
+        try "# Contract lesson\n## One\n```trellis\nversion\n```\n## Two\n```question\nask: One plus one?\nanswer: 2\n```\n"
+            .write(to: lessons.appendingPathComponent("01-contract.md"), atomically: true, encoding: .utf8)
         return Scene(dir: dir, audio: audio, corpus: corpus.path, checkpoint: checkpoint, lm: lm, matrix: matrix, ref: ref, hyp: hyp,
                      prelude: ["probs random 30 --seed 1 --json", "text \"the cat\" --json", "lm load \(lm) --json",
-                               "audio load \(audio) --json", "corpus open \(corpus.path) --json", "model load \(checkpoint) --json"])
+                               "audio load \(audio) --json", "corpus open \(corpus.path) --json", "model load \(checkpoint) --json",
+                               "lesson start 1 --dir \(lessons.path) --json", "next --json"])
     }
 
     /// The arguments each leaf command runs with in the scene (--json is added). A new command must be added here.
@@ -112,6 +118,8 @@ final class JSONContractTests: XCTestCase {
             "probs from": [s.audio],
             "text": ["\"the cat\""], "forward": [], "backward": [], "align": [], "viterbi": [], "step": ["2"], "reset": [],
             "greedy": [], "beam": ["--size", "2"], "lm load": [s.lm], "lm score": ["\"the cat\""],
+            "lm build": [root.appendingPathComponent("fixtures/lm/kn-tiny.txt").path, "--order", "3", "--out", d + "/built.arpa"],
+            "lm perplexity": [s.lm, s.ref],
             "tokenizer train": [s.ref, "--vocab", "30", "--out", d + "/t2.bpe"],
             "tokenizer encode": ["--model", d + "/t.bpe", "\"the cat\""], "tokenizer decode": ["--model", d + "/t.bpe", "28", "29"],
             "tokenizer stats": ["--model", d + "/t.bpe", s.hyp],
@@ -129,6 +137,9 @@ final class JSONContractTests: XCTestCase {
             "blanks": ["--checkpoint", s.checkpoint, "--data", s.corpus], "compare runs": [d + "/run"],
             "compare checkpoints": [d + "/run", "--out", d + "/epochs.png"],
             "compare alignment": ["--checkpoint", s.checkpoint, "--checkpoint", d + "/run", "--data", s.corpus, "--out", d + "/al.svg"],
+            "lesson list": ["--dir", d + "/lessons"], "lesson start": ["1", "--dir", d + "/lessons"],
+            "lesson run": ["1", "--auto", "--dir", d + "/lessons"], "next": [], "back": [], "again": [], "answer": ["2"],
+            "quit-lesson": [],
         ]
     }
 

@@ -305,8 +305,8 @@ struct CompareCheckpoints: WorkbenchCommand {
         discussion: """
             Loads every epoch checkpoint of RUN, computes the utterance's matrix with each (any utterance of the \
             run's data: --utterance ID, default the test subset's first) and draws its soft alignment with the \
-            Viterbi path, linear and log, one row per epoch; an --out ending in .apng writes the epochs as the \
-            frames of an animated PNG instead (one second each). A second file, OUT-curves.EXT (.png for an \
+            Viterbi path, linear and log, one row per epoch; an --out ending in .apng or .gif writes the epochs \
+            as the frames of an animated PNG or GIF instead (one second each). A second file, OUT-curves.EXT (.png for an \
             animation), plots the utterance's blank arg-max ratio and loss and the run's test CER (metrics.jsonl) \
             against epoch.
             """
@@ -318,7 +318,7 @@ struct CompareCheckpoints: WorkbenchCommand {
     var utterance: String?
     @Option(help: "Data folder to find the utterance in (default: the run's, from run.json).", completion: .directory)
     var data: String?
-    @Option(help: "Figure: .png, .svg or .pdf, or .apng for an animation over the epochs.", completion: .file())
+    @Option(help: "Figure: .png, .svg or .pdf, or .apng / .gif for an animation over the epochs.", completion: .file())
     var out: String?
     @Option(help: "Width in pixels (PNG) or points (default 1400).")
     var width: Int = 1400
@@ -347,7 +347,7 @@ struct CompareCheckpoints: WorkbenchCommand {
     }
 
     mutating func run(session: inout Session) throws {
-        let animated = out.map { ($0 as NSString).pathExtension.lowercased() == "apng" } ?? false
+        let animated = out.map { ["apng", "gif"].contains(($0 as NSString).pathExtension.lowercased()) } ?? false
         if !animated { try AnalysisInput.checkFigure(out) }
         let folder = RunFolder(run)
         let positions = folder.checkpointPositions().filter { $0.step == 0 }.sorted()

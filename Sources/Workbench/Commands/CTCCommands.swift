@@ -1,6 +1,7 @@
 // The CTC commands: `probs` (load, random, save, info), `text`, `forward`, `backward`, `align`,
 // `viterbi`, `greedy` and `beam`. They read and write the session's `CTCState` and call the CTC
 // module; everything numeric lives there.
+import Analysis
 import ArgumentParser
 import Base
 import CTC
@@ -215,17 +216,31 @@ struct ProbsInfo: WorkbenchCommand {
         var languageModel: String?
         /// The frame `step` computes next.
         var nextFrame: Int
+        /// The matrix's frame statistics as `blanks` computes them (null without a 29-class matrix): the fraction of
+        /// frames whose arg-max is the blank, the mean blank probability, the mean of each frame's largest
+        /// probability, the mean per-frame entropy in nats.
+        var blankArgmaxRatio: Double?
+        var meanBlankPosterior: Double?
+        var peakiness: Double?
+        var entropy: Double?
     }
 
     mutating func run(session: inout Session) throws {
         let c = session.ctc
         let m = c.matrix
+        let stats = m.flatMap { $0.classes == CTC.Tokenizer.classCount && $0.frames > 0 ? FrameStatistics($0) : nil }
         if json {
             try printJSON(Reply(frames: m?.frames, classes: m?.classes, source: m == nil ? nil : c.matrixSource, text: c.text,
-                                labels: c.labels, languageModel: c.languageModel?.path, nextFrame: c.stepper?.frame ?? 0))
+                                labels: c.labels, languageModel: c.languageModel?.path, nextFrame: c.stepper?.frame ?? 0,
+                                blankArgmaxRatio: stats?.blankArgmaxRatio, meanBlankPosterior: stats?.meanBlankPosterior,
+                                peakiness: stats?.peakiness, entropy: stats?.meanEntropy))
             return
         }
         Console.out(m.map { "matrix: T=\($0.frames) × K=\($0.classes) (\(c.matrixSource))" } ?? "matrix: none")
+        if let stats {
+            Console.out(String(format: "frames: blank arg-max %.1f %%, mean blank probability %.3f, peakiness %.3f, entropy %.3f nats",
+                               100 * stats.blankArgmaxRatio, stats.meanBlankPosterior, stats.peakiness, stats.meanEntropy))
+        }
         Console.out(c.text.map { "text: \"\($0)\" (\(c.labels?.count ?? 0) labels)" } ?? "text: none")
         Console.out(c.languageModel.map { "language model: \($0.path) (order \($0.order))" } ?? "language model: none")
         if let s = c.stepper { Console.out("step: next frame \(s.frame)") }
@@ -255,6 +270,8 @@ struct TextCommand: WorkbenchCommand {
         /// The transcript's class indices.
         var labels: [Int]
         var states: Int
+        /// The fewest frames that can carry the transcript: one per label and one blank between equal neighbours.
+        var requiredFrames: Int
         /// Whether the session's matrix has enough frames for the transcript; null without a matrix.
         var feasible: Bool?
         var explanation: String?
@@ -289,7 +306,8 @@ struct TextCommand: WorkbenchCommand {
         let states = 2 * labels.count + 1
         let feasibility = session.ctc.matrix.map { CTCFeasibility(labels: labels, frames: $0.frames) }
         if json {
-            try printJSON(Reply(text: t, labels: labels, states: states, feasible: feasibility?.isFeasible,
+            try printJSON(Reply(text: t, labels: labels, states: states,
+                                requiredFrames: CTCFeasibility(labels: labels, frames: 0).requiredFrames, feasible: feasibility?.isFeasible,
                                 explanation: feasibility?.description, dropped: dropped))
             return
         }

@@ -7,8 +7,8 @@ import LanguageModel
 struct LM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lm",
-        abstract: "Load and query an ARPA word language model.",
-        subcommands: [LMLoad.self, LMScore.self]
+        abstract: "Build, load and query ARPA word language models.",
+        subcommands: [LMLoad.self, LMScore.self, LMBuild.self, LMPerplexity.self]
     )
 }
 

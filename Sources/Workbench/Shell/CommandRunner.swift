@@ -53,6 +53,15 @@ public enum CommandRunner {
     private static func execute(_ words: [String], json: Bool, session: inout Session) -> CommandOutcome {
         guard var words = Optional(words), let first = words.first else { return .success }
         if let alias = shellAliases[first] { words[0] = alias }
+        // During a lesson's open question, a line that names no command is the student's answer ("0.25", "aa").
+        if session.lesson.progress?.awaitsAnswer == true, !isCommandName(words[0]) {
+            do {
+                _ = try LessonPlayer.answer(words.joined(separator: " "), session: &session, say: narration(json: json))
+                return .success
+            } catch {
+                return .failure(describe(error))
+            }
+        }
         if let message = unknownCommandMessage(words) { return .failure(message) }
         words = joiningNegativeValues(words)
 
@@ -92,7 +101,13 @@ public enum CommandRunner {
             return .interrupted
         }
         if session.shell.quitRequested { return .quit }
+        LessonPlayer.noteTyped(words, session: &session, json: json)
         return .success
+    }
+
+    /// True when `word` names a command (or its alias) or a shell word such as `.quit`.
+    static func isCommandName(_ word: String) -> Bool {
+        shellAliases[word] != nil || word == "help" || TrellisRoot.configuration.subcommands.contains { names(of: $0).contains(word) }
     }
 
     /// Tokenises `line` and runs its commands in order, stopping at the first that does not

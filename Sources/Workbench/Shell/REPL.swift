@@ -8,6 +8,11 @@ struct REPL {
     static let prompt = "trellis> "
     static let continuationPrompt = "   ...> "
 
+    /// `trellis> `, or during a lesson `trellis [lesson 1 step 3/8]> `.
+    static func prompt(for session: Session) -> String {
+        LessonPlayer.promptTag(session).map { "trellis \($0)> " } ?? prompt
+    }
+
     /// `$TRELLIS_HISTORY`, else `~/.trellis_history`.
     static func historyPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let path = environment["TRELLIS_HISTORY"], !path.isEmpty { return path }
@@ -33,8 +38,8 @@ struct REPL {
         var typed: [String] = []
         while true {
             Interrupt.reset()
-            let prompt = joiner.isContinuing ? REPL.continuationPrompt : REPL.prompt
-            let (read, cleared) = Interrupt.atPrompt(freshPrompt: joiner.isContinuing ? REPL.prompt : nil) { readline(prompt) }
+            let prompt = joiner.isContinuing ? REPL.continuationPrompt : REPL.prompt(for: session)
+            let (read, cleared) = Interrupt.atPrompt(freshPrompt: joiner.isContinuing ? REPL.prompt(for: session) : nil) { readline(prompt) }
             if cleared && joiner.isContinuing {
                 // Ctrl-C while continuing a line threw the whole unfinished command away (the first
                 // prompt came back), so what was read since is a new command.
