@@ -170,13 +170,20 @@ public struct SubwordTokenizer: Sendable, Equatable {
             [0] + w.map { c in c == "'" ? 1 : Int32(Tokenizer.index(of: c)!) }
         }
         let weights = sortedWords.map { counts[$0]! }
-        while model.pieces.count < vocab {
-            var pairCounts: [Pair: Int] = [:]
-            for (w, s) in words.enumerated() where s.count > 1 {
-                for i in 0..<(s.count - 1) { pairCounts[Pair(left: s[i], right: s[i + 1]), default: 0] += weights[w] }
+        // Pair counts are kept up to date instead of recounted: a merge changes only the words that hold its pair
+        // (found through `wordsWith`), whose old pairs are taken out and new pairs put in.
+        var pairCounts: [Pair: Int] = [:]
+        var wordsWith: [Pair: Set<Int>] = [:]
+        for (w, s) in words.enumerated() where s.count > 1 {
+            for i in 0..<(s.count - 1) {
+                let p = Pair(left: s[i], right: s[i + 1])
+                pairCounts[p, default: 0] += weights[w]
+                wordsWith[p, default: []].insert(w)
             }
+        }
+        while model.pieces.count < vocab {
             var best: (pair: Pair, count: Int)? = nil
-            for (p, c) in pairCounts {
+            for (p, c) in pairCounts where c > 0 {
                 guard let b = best else { best = (p, c); continue }
                 if c > b.count || (c == b.count && (p.left < b.pair.left || (p.left == b.pair.left && p.right < b.pair.right))) {
                     best = (p, c)
@@ -184,8 +191,9 @@ public struct SubwordTokenizer: Sendable, Equatable {
             }
             guard let b = best else { break }
             let id = Int32(model.addMerge(left: Int(b.pair.left), right: Int(b.pair.right)))
-            for w in words.indices where words[w].count > 1 {
+            for w in (wordsWith[b.pair] ?? []).sorted() {
                 let s = words[w]
+                for i in 0..<(s.count - 1) { pairCounts[Pair(left: s[i], right: s[i + 1]), default: 0] -= weights[w] }
                 var merged: [Int32] = []
                 merged.reserveCapacity(s.count)
                 var i = 0
@@ -194,7 +202,14 @@ public struct SubwordTokenizer: Sendable, Equatable {
                     else { merged.append(s[i]); i += 1 }
                 }
                 words[w] = merged
+                for i in 0..<max(merged.count - 1, 0) {
+                    let p = Pair(left: merged[i], right: merged[i + 1])
+                    pairCounts[p, default: 0] += weights[w]
+                    wordsWith[p, default: []].insert(w)
+                }
             }
+            pairCounts[b.pair] = nil
+            wordsWith[b.pair] = nil
         }
         return model
     }
