@@ -53,11 +53,13 @@ public struct DataSetAlignments: Sendable {
                                shouldStop: () -> Bool = { false }) throws -> DataSetAlignments {
         var out: [UtteranceAlignment] = []
         let features = loaded.features
-        let skipped = try loaded.model.outputs(over: utterances, features: features, batchSize: batchSize,
+        let labels = loaded.labels
+        let skipped = try loaded.model.outputs(over: utterances, features: features, labels: labels, batchSize: batchSize,
                                                shouldStop: shouldStop) { batch, output, done, total in
             for i in 0..<batch.size {
                 out.append(try UtteranceAlignment(id: batch.ids[i], transcript: batch.transcripts[i], labels: batch.labels[i],
-                                                  matrix: try output.logProbabilities(i), keepMatrix: keepMatrices))
+                                                  matrix: try output.logProbabilities(i), blank: labels.blank,
+                                                  keepMatrix: keepMatrices))
             }
             onBatch(done, total)
         }

@@ -3,6 +3,9 @@
 // Files, one job each:
 //   Errors.swift            the module's typed errors (`CTCError`), worded for a student.
 //   Tokenizer.swift         the notebook's 29 symbols (' space a–z, blank _ = 28), text ↔ indices, normalising.
+//   SubwordTokenizer.swift  byte-pair encoding over ▁ ' a–z: training, encoding, decoding, the model file.
+//   LabelSet.swift          what a model's classes mean (characters or subword pieces): symbols, the blank,
+//                           text ↔ ids, word starts — the one seam every decoder, trellis and figure asks.
 //   LogSpace.swift          log-add-exp helpers and `LogProbabilities` (a T×K frame-major matrix).
 //   LogSoftmax.swift        the one log-softmax (Float and Double rows): scores → log-probabilities for
 //                           training, evaluation, inference and `LogProbabilities(logits:)`.

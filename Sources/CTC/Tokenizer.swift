@@ -8,6 +8,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Sendable 
     /// `character` at 0-based `position` (in Characters) of the text is not one of ' space a–z _.
     case unknownCharacter(character: Character, position: Int)
     case indexOutOfRange(index: Int, position: Int)
+    /// A subword id outside the `count` pieces of a tokenizer model.
+    case idOutOfRange(id: Int, position: Int, count: Int)
 
     public var description: String {
         switch self {
@@ -16,6 +18,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Sendable 
             return "character '\(shown)' at position \(pos) is not in the alphabet (' space a-z _); normalise the text first (lower-case, no digits or punctuation)"
         case let .indexOutOfRange(i, pos):
             return "index \(i) at position \(pos) is outside 0..<\(Tokenizer.classCount)"
+        case let .idOutOfRange(i, pos, n):
+            return "id \(i) at position \(pos) is not a piece of this tokenizer (its ids are 0..<\(n))"
         }
     }
 }

@@ -8,7 +8,8 @@
 //                         are 0. This is the notebook's (batch, 1, n_mels, time) tensor without the channel axis.
 //   Batch.featureLengths  [Int], B: real frames per utterance (torchaudio: 1 + samples / hop). The model turns them
 //                         into its output lengths (`ModelConfig.outputLengths`, the one formula).
-//   Batch.labels          [[Int]], B: tokenizer classes 0...27 (the representation the CTC loss reads, unpadded).
+//   Batch.labels          [[Int]], B: the label set's class ids, blank excluded (characters 0...27; subword
+//                         pieces 0..<N), the representation the CTC loss reads, unpadded.
 //   Batch.transcripts [String] (lower-case).   Batch.ids [String] (utterance ids).
 //   Batch.audioSeconds    seconds of audio, from the feature lengths and the FeatureSpec's hop and rate.
 //   Batch.skipped         utterances left out because their audio could not be decoded (named, with the reason).
@@ -117,10 +118,13 @@ public final class FeatureExtractor: @unchecked Sendable {
     let lock = NSLock()
     var cache: [String: FeatureMatrix] = [:]
     public let cacheEnabled: Bool
+    /// How transcripts become the batch's label ids (the notebook's characters unless a run trains on subwords).
+    public let labelSet: LabelSet
 
-    public init(_ pipeline: FeaturePipeline, cache: Bool = true) throws {
+    public init(_ pipeline: FeaturePipeline, cache: Bool = true, labels: LabelSet = .characters) throws {
         if let e = pipeline.features.validationError() { throw CorpusError.invalidParameter(e) }
         self.pipeline = pipeline
+        labelSet = labels
         mel = try MelSpectrogram(pipeline.mel)
         cacheEnabled = cache
     }
@@ -178,7 +182,12 @@ public final class FeatureExtractor: @unchecked Sendable {
                 skipped.append(SkippedItem(reason: .unreadableAudio, location: u.audioPath, detail: "\(u.id): \(e.error)"))
             }
         }
-        return stack(feats, labels: kept.map(\.labels), transcripts: kept.map(\.text), ids: kept.map(\.id), skipped: skipped,
+        // Characters keep Utterance.labels (the path every character run has always taken); subwords encode the
+        // normalised text, which cannot fail (every character of the alphabet is a piece).
+        let labels = try labelSet.kind == .characters ? kept.map(\.labels) : kept.map { u in
+            do { return try labelSet.encode(u.text) } catch { throw CorpusError.invalidParameter("\(u.id): \(error)") }
+        }
+        return stack(feats, labels: labels, transcripts: kept.map(\.text), ids: kept.map(\.id), skipped: skipped,
                      places: keptPlaces)
     }
 

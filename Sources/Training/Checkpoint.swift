@@ -8,6 +8,7 @@
 //                                optimiser/scheduler position, the partial sums of an unfinished epoch and the
 //                                metrics lines of the finished ones (metrics.jsonl is rebuilt from them on resume)
 import Base
+import CTC
 import Audio
 import Foundation
 import Models
@@ -64,6 +65,8 @@ public struct LoadedModel {
     public var model: CTCModel
     public var features: FeatureSpec
     public var path: String
+    /// What the model's output classes mean (characters unless the checkpoint carries a subword tokenizer).
+    public var labels: LabelSet = .characters
 }
 
 public enum Checkpoint {
@@ -71,12 +74,14 @@ public enum Checkpoint {
 
     /// Writes the model file, then the optimiser file, then `latest` (so `latest` only names complete pairs).
     static func save(run: RunFolder, position: TrainingPosition, model: inout CTCModel, features: FeatureSpec,
+                     labels: LabelSet = .characters,
                      adam: Adam, scheduler: OneCycleLR?, progress: EpochProgress, wallSeconds: Double,
                      history: [EpochMetrics]) throws {
-        let modelFile = TensorFile(tensors: StateDict.tensors(of: &model),
-                                   metadata: [ModelConfig.metadataKey: model.config.jsonString(),
-                                              FeatureSpec.metadataKey: features.json(),
-                                              "trellis.position": "epoch \(position.epoch) step \(position.step)"])
+        var metadata = [ModelConfig.metadataKey: model.config.jsonString(),
+                        FeatureSpec.metadataKey: features.json(),
+                        "trellis.position": "epoch \(position.epoch) step \(position.step)"]
+        if let m = labels.subwordModel { metadata[tokenizerKey] = m.fileText() }
+        let modelFile = TensorFile(tensors: StateDict.tensors(of: &model), metadata: metadata)
         try SafeTensors.write(modelFile, to: run.modelFile(position))
 
         var tensors: [(name: String, tensor: Tensor)] = []
@@ -111,7 +116,8 @@ public enum Checkpoint {
         guard features.nMels == config.nFeats else {
             throw RunFolderError("\(path): the feature settings name \(features.nMels) mel bands, the model takes \(config.nFeats)")
         }
-        return LoadedModel(model: model, features: features, path: path)
+        let labels = try labelSet(metadata: file.metadata, classes: config.nClass, path: path)
+        return LoadedModel(model: model, features: features, path: path, labels: labels)
     }
 
     /// Restores model weights, Adam and the scheduler from the checkpoint at `position`.

@@ -25,12 +25,23 @@ public enum DecoderChoice: Sendable {
 }
 
 public enum Inference {
-    public static func decode(_ m: LogProbabilities, with decoder: DecoderChoice) throws -> String {
+    /// Text of one matrix whose classes are `labels` (subword pieces are joined into words by the label set's decode).
+    public static func decode(_ m: LogProbabilities, with decoder: DecoderChoice, labels: LabelSet = .characters) throws -> String {
         switch decoder {
         case .greedy:
-            return try Tokenizer().text(GreedyDecoder.decode(m))
-        case .beam(let options, let lm):
-            return try PrefixBeamSearch.decode(m, options: options, lm: lm).best.text()
+            return try labels.decode(GreedyDecoder.decode(m, blank: labels.blank))
+        case .beam(var options, let lm):
+            if labels.kind == .characters {
+                return try PrefixBeamSearch.decode(m, options: options, lm: lm).best.text()
+            }
+            // The beam search applies its word LM at the space class; subword pieces mark word starts instead,
+            // which it does not handle yet: refuse rather than score words wrongly.
+            guard lm == nil else {
+                throw ModelOutputError(description: "beam search with a language model does not yet support subword label sets; use --decoder beam without --lm, or greedy")
+            }
+            options.blank = labels.blank
+            options.space = -1
+            return try labels.decode(PrefixBeamSearch.decode(m, options: options, lm: nil).best.indices)
         }
     }
 }
@@ -68,6 +79,7 @@ public enum Evaluator {
     /// path (`CTCModel.outputs(over:)`): the loss from the log-probabilities the decoder then reads. Utterances
     /// whose audio cannot be decoded are left out and listed in `skipped`; a model whose output is NaN is an error.
     public static func evaluate(model: inout CTCModel, utterances: [Utterance], features: FeatureSpec,
+                                labels: LabelSet = .characters,
                                 batchSize: Int = 16, decoder: DecoderChoice = .greedy, pack: Bool = true,
                                 onBatch: (Int, Int) -> Void = { _, _ in },
                                 shouldStop: () -> Bool = { false }) throws -> EvaluationResult {
@@ -75,7 +87,7 @@ public enum Evaluator {
         let blank = model.config.nClass - 1, workers = model.workers
         var lossSum = 0.0, counted = 0, infeasible = 0, audio = 0.0
         var ids: [String] = [], refs: [String] = [], hyps: [String] = []
-        let skipped = try model.outputs(over: utterances, features: features, batchSize: batchSize, pack: pack,
+        let skipped = try model.outputs(over: utterances, features: features, labels: labels, batchSize: batchSize, pack: pack,
                                         shouldStop: shouldStop) { batch, out, done, total in
             let r = try CTCObjective.lossAndGradient(logProbs: out.logProbs, lengths: out.lengths, labels: batch.labels,
                                                      blank: blank, computeGradient: false, workers: workers)
@@ -83,7 +95,7 @@ public enum Evaluator {
                 if l.isFinite { lossSum += l / Double(max(batch.labels[i].count, 1)); counted += 1 } else { infeasible += 1 }
             }
             for (i, m) in try out.logProbabilities().enumerated() {
-                hyps.append(try Inference.decode(m, with: decoder))
+                hyps.append(try Inference.decode(m, with: decoder, labels: labels))
                 refs.append(batch.transcripts[i])
                 ids.append(batch.ids[i])
             }

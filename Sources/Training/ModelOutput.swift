@@ -66,10 +66,11 @@ extension CTCModel {
     /// The model's output over a data set in evaluation mode, batch after batch, length-sorted (the order of
     /// `BatchPlan`): what `eval`, the trainer's per-epoch evaluation and analyses over a data set read.
     /// Returns the utterances whose audio could not be decoded (left out, named).
-    public mutating func outputs(over utterances: [Utterance], features: FeatureSpec, batchSize: Int = 16, pack: Bool = true,
-                                 shouldStop: () -> Bool = { false },
+    /// `labels` turns the transcripts into the batches' label ids (the model's own label set).
+    public mutating func outputs(over utterances: [Utterance], features: FeatureSpec, labels: LabelSet = .characters,
+                                 batchSize: Int = 16, pack: Bool = true, shouldStop: () -> Bool = { false },
                                  body: (_ batch: Batch, _ output: ModelOutput, _ done: Int, _ total: Int) throws -> Void) throws -> [SkippedItem] {
-        let extractor = try Corpus.FeatureExtractor(FeaturePipeline(features: features, specAugment: nil), cache: false)
+        let extractor = try Corpus.FeatureExtractor(FeaturePipeline(features: features, specAugment: nil), cache: false, labels: labels)
         let loader = try BatchLoader(utterances: utterances, batchSize: batchSize, extractor: extractor, shuffle: false,
                                      augment: false, seed: 0)
         let previous = mode

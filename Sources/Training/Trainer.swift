@@ -72,8 +72,14 @@ public enum Trainer {
     /// `decoder` is the per-epoch evaluation's decoder (greedy by default; a beam search, with or without an LM,
     /// costs more evaluation time). It is not part of the run's options: a resumed run may evaluate differently.
     /// In a data-parallel job (`group` of several ranks) only rank 0 calls `start` or `resume`; the others call `follow`.
+    /// With `tokenizer`, the run trains on its subword pieces: `options.tokenizer` must record it, and a copy is
+    /// written into the run folder before run.json.
     public static func start(options: TrainingOptions, data: String, run: RunFolder, events: TrainerEvents,
-                             decoder: DecoderChoice = .greedy, group: any ProcessGroup = SingleProcess()) throws -> TrainingSummary {
+                             decoder: DecoderChoice = .greedy, tokenizer: SubwordTokenizer? = nil,
+                             group: any ProcessGroup = SingleProcess()) throws -> TrainingSummary {
+        guard (tokenizer == nil) == (options.tokenizer == nil), tokenizer.map({ $0.vocabularySize == options.tokenizer!.pieces }) ?? true else {
+            throw RunFolderError("the run's options and the tokenizer given disagree (a tokenizer needs options.tokenizer recording it)")
+        }
         if let e = options.validationError() { throw RunFolderError(e) }
         let exists = { FileManager.default.fileExists(atPath: run.runFile.path) }
         if exists() { throw RunFolderError("\(run.url.path) already holds a run; continue it with --resume \(run.url.path) or choose another --out") }
@@ -81,6 +87,9 @@ public enum Trainer {
         let lock = try RunLock.acquire(run)
         defer { lock.release() }
         if exists() { throw RunFolderError("\(run.url.path) already holds a run; continue it with --resume \(run.url.path) or choose another --out") }
+        if let tokenizer, let t = options.tokenizer {
+            try AtomicFile.write(tokenizer.fileText(), to: run.url.appendingPathComponent(t.file))
+        }
         let record = RunRecord(data: URL(fileURLWithPath: data).standardizedFileURL.path, options: options, runFormat: runFormat)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -144,7 +153,9 @@ public enum Trainer {
         let skipped = data.train.skipped.count + (data.test?.skipped.count ?? 0)
         if skipped > 0 { events.log("note: \(skipped) corpus item(s) skipped (see 'corpus stats' for the reasons)") }
         let features = o.features
-        let extractor = try Corpus.FeatureExtractor(FeaturePipeline(features: features, specAugment: o.specAugment ? SpecAugment() : nil))
+        let labels = try run.labelSet(o)
+        let extractor = try Corpus.FeatureExtractor(FeaturePipeline(features: features, specAugment: o.specAugment ? SpecAugment() : nil),
+                                                    labels: labels)
         let testUtterances = data.test?.utterances ?? []
         let fixed = Array(testUtterances.sorted { $0.id < $1.id }.prefix(o.alignmentUtterances))
         let stepsPerEpoch = (data.train.utterances.count + o.batchSize - 1) / o.batchSize
@@ -218,7 +229,7 @@ public enum Trainer {
                     bar.finish()
                     let p = TrainingPosition(epoch: epoch - 1, step: index)
                     if isRoot {
-                        try Checkpoint.save(run: run, position: p, model: &model, features: features, adam: adam,
+                        try Checkpoint.save(run: run, position: p, model: &model, features: features, labels: labels, adam: adam,
                                             scheduler: scheduler, progress: progress, wallSeconds: wallSeconds, history: history)
                         run.pruneStepCheckpoints(before: p)
                     }
@@ -276,7 +287,7 @@ public enum Trainer {
             var skippedAudio = progress.skippedAudio ?? []
             if !testUtterances.isEmpty {
                 var evalBar = ProgressBar(total: 1, label: "evaluate epoch \(epoch)", enabled: events.progress)
-                let e = try Evaluator.evaluate(model: &model, utterances: testUtterances, features: features,
+                let e = try Evaluator.evaluate(model: &model, utterances: testUtterances, features: features, labels: labels,
                                                batchSize: o.evalBatchSize, decoder: decoder, pack: o.packSequences,
                                                onBatch: { done, total in
                     evalBar.total = total
@@ -289,7 +300,7 @@ public enum Trainer {
                 let stem = run.url.appendingPathComponent(String(format: "eval/epoch-%03d", epoch)).path
                 try e.writeTrn(reference: URL(fileURLWithPath: stem + ".ref.trn"), hypothesis: URL(fileURLWithPath: stem + ".hyp.trn"))
             }
-            try writeAlignments(fixed, model: &model, features: features, run: run, epoch: epoch)
+            try writeAlignments(fixed, model: &model, features: features, labels: labels, run: run, epoch: epoch)
             let evalSeconds = Date().timeIntervalSince(evalStart)
             wallSeconds += evalSeconds
             let m = EpochMetrics(epoch: epoch, steps: progress.applied,
@@ -303,7 +314,7 @@ public enum Trainer {
                                  skippedAudio: skippedAudio.isEmpty ? nil : skippedAudio)
             progress = EpochProgress()
             history.append(m)
-            try Checkpoint.save(run: run, position: position, model: &model, features: features, adam: adam,
+            try Checkpoint.save(run: run, position: position, model: &model, features: features, labels: labels, adam: adam,
                                 scheduler: scheduler, progress: progress, wallSeconds: wallSeconds, history: history)
             run.pruneStepCheckpoints(before: position)
             try MetricsLog.write(history, to: run.metricsFile)
@@ -337,9 +348,10 @@ public enum Trainer {
 
     /// The notebook's test() dump: per fixed utterance, the T'×29 probability matrix and the label indices, in
     /// np.savetxt format. Labels are written unpadded (the notebook pads with 0, the apostrophe's index).
-    static func writeAlignments(_ utts: [Utterance], model: inout CTCModel, features: FeatureSpec, run: RunFolder, epoch: Int) throws {
+    static func writeAlignments(_ utts: [Utterance], model: inout CTCModel, features: FeatureSpec, labels: LabelSet = .characters,
+                                run: RunFolder, epoch: Int) throws {
         guard !utts.isEmpty else { return }
-        let ex = try Corpus.FeatureExtractor(FeaturePipeline(features: features, specAugment: nil), cache: false)
+        let ex = try Corpus.FeatureExtractor(FeaturePipeline(features: features, specAugment: nil), cache: false, labels: labels)
         model.setMode(.evaluation)
         defer { model.setMode(.training) }
         for (i, u) in utts.enumerated() {
@@ -349,7 +361,7 @@ public enum Trainer {
             let text = SaveText.text(rows: m.frames, columns: m.classes, values: m.values.map { exp($0) })
             let files = run.alignmentFiles(epoch: epoch, utterance: i)
             try AtomicFile.write(text, to: files.matrix)
-            try AtomicFile.write(u.labels.map(String.init).joined(separator: " ") + "\n", to: files.labels)
+            try AtomicFile.write(batch.labels[0].map(String.init).joined(separator: " ") + "\n", to: files.labels)
         }
     }
 }

@@ -6,6 +6,7 @@
 //  - `notebook(kind)` (`--seed-faithful`): raw power mel, the notebook's exact models (Cells 32/40), lr 1e-3,
 //    batch 64, 20 epochs, no clipping, padded frames fed through the LSTMs as in the notebook.
 import Base
+import CTC
 import Audio
 import Foundation
 import Models
@@ -30,6 +31,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var blankBias: Double? = nil  // initial classifier bias of the blank (others 0); nil = PyTorch's default init
     public var alignmentUtterances: Int = 3
     public var evalBatchSize: Int = 16
+    /// The subword tokenizer the run trains on (`train --tokenizer`); nil = the notebook's 29 characters.
+    public var tokenizer: TokenizerRecord? = nil
 
     enum CodingKeys: String, CodingKey {
         case model, epochs, seed, threads, features
@@ -37,7 +40,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case finalDivFactor = "final_div_factor", pctStart = "pct_start", clipNorm = "clip_norm"
         case specAugment = "spec_augment", packSequences = "pack_sequences", maxMinutes = "max_minutes"
         case alignmentUtterances = "alignment_utterances", evalBatchSize = "eval_batch_size", zeroInfinity = "zero_infinity"
-        case blankBias = "blank_bias"
+        case blankBias = "blank_bias", tokenizer
     }
 
     /// Run files written before the features were one object kept `log_mel` and `normalize` beside the other
@@ -80,6 +83,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         alignmentUtterances = try c.decodeIfPresent(Int.self, forKey: .alignmentUtterances) ?? alignmentUtterances
         evalBatchSize = try c.decodeIfPresent(Int.self, forKey: .evalBatchSize) ?? evalBatchSize
         blankBias = try c.decodeIfPresent(Double.self, forKey: .blankBias)
+        tokenizer = try c.decodeIfPresent(TokenizerRecord.self, forKey: .tokenizer)
     }
 
     public static func corrected(_ kind: ModelKind) -> TrainingOptions {
@@ -105,6 +109,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if threads < 1 { return "--threads must be at least 1" }
         if let b = blankBias, !b.isFinite { return "--blank-bias must be a finite number" }
         if blankBias != nil && !model.linearClassifier { return "--blank-bias needs a Linear classifier (not the 29-wide projection head)" }
+        if let t = tokenizer {
+            if t.pieces < SubwordTokenizer.basePieces.count { return "the tokenizer must have at least \(SubwordTokenizer.basePieces.count) pieces" }
+            if model.nClass != t.pieces + 1 { return "the model outputs \(model.nClass) classes but the tokenizer has \(t.pieces) pieces + blank" }
+            if !model.linearClassifier && model.kind != .dnn { return "--tokenizer needs a Linear classifier (not the 29-wide projection head of --seed-faithful or --head proj)" }
+        }
         if let e = features.validationError() { return e }
         if features.nMels != model.nFeats {
             return "the features have \(features.nMels) mel bins but the model reads \(model.nFeats)"

@@ -11,6 +11,9 @@ public struct CTCState {
     public var secondsPerFrame: Double?
     /// Where the matrix came from ("random T=50 seed 1", a file path), for messages.
     public var matrixSource = ""
+    /// What the matrix's classes mean: the notebook's 29 characters, unless `probs from` ran a subword model.
+    /// `text` encodes with it; every trellis, decoder and figure reads its blank and symbols from it.
+    public var labelSet: LabelSet = .characters
     /// The transcript's class indices (no blanks) and its text.
     public var labels: [Int]?
     public var text: String?
@@ -21,11 +24,17 @@ public struct CTCState {
 
     public init() {}
 
-    /// The matrix for the commands that read its columns as the notebook's classes (forward, backward, align,
+    /// The matrix for the commands that read its columns as the label set's classes (forward, backward, align,
     /// viterbi, step, greedy, beam, plots of the trellis): checked here once to have exactly
-    /// `Tokenizer.classCount` columns, so none of them reads the blank (column 28) from the next row.
+    /// `labelSet.classCount` columns, so none of them reads the blank (the last column) from the next row.
     func requireMatrix() throws -> LogProbabilities {
         let m = try requireAnyMatrix()
+        if labelSet.kind != .characters {
+            guard m.classes == labelSet.classCount else {
+                throw WorkbenchError("the matrix (\(matrixSource)) has \(m.classes) classes, but the session's label set is \(labelSet.summary)")
+            }
+            return m
+        }
         guard m.classes == CTC.Tokenizer.classCount else {
             throw WorkbenchError("the matrix (\(matrixSource)) has \(m.classes) classes, but the CTC commands read its columns as "
                 + "the notebook's \(CTC.Tokenizer.classCount) symbols (' space a-z, blank = \(CTC.Tokenizer.blank)): load a "
@@ -42,6 +51,19 @@ public struct CTCState {
         return matrix
     }
 
+    /// A new matrix and the label set its classes mean; the transcript is encoded again with it (a character
+    /// transcript's ids mean nothing to a subword matrix), and `step` starts over.
+    mutating func setMatrix(_ m: LogProbabilities, source: String, labelSet: LabelSet = .characters) {
+        matrix = m
+        matrixSource = source
+        stepper = nil
+        if labelSet != self.labelSet {
+            self.labelSet = labelSet
+            if let text { labels = try? labelSet.encode(text) }
+            if labels == nil { text = nil }
+        }
+    }
+
     func requireLabels() throws -> [Int] {
         guard let labels else { throw WorkbenchError("no transcript yet: run 'text \"...\"' first") }
         return labels
@@ -53,20 +75,21 @@ public struct CTCState {
     func trellis(for command: String, tables: Double = 2) throws -> CTCTrellis {
         let m = try requireMatrix()
         let labels = try requireLabels()
-        return try Self.buildTrellis(m, labels: labels, for: command, tables: tables, origin: "")
+        return try Self.buildTrellis(m, labels: labels, blank: labelSet.blank, for: command, tables: tables, origin: "")
     }
 
     /// The trellis of any matrix and labels (the session's, or a plot panel's) under the memory limit and Ctrl-C.
-    static func buildTrellis(_ m: LogProbabilities, labels: [Int], for command: String, tables: Double, origin: String) throws -> CTCTrellis {
+    static func buildTrellis(_ m: LogProbabilities, labels: [Int], blank: Int = CTC.Tokenizer.blank, for command: String,
+                             tables: Double, origin: String) throws -> CTCTrellis {
         let S = 2 * labels.count + 1
         try MemoryLimit.current().check(Double(m.frames) * Double(S) * 8 * tables,
                                         for: "\(command)'s trellis of T = \(m.frames) frames × S = \(S) states")
         do {
-            return try CTCTrellis(m, labels: labels, shouldStop: { Interrupt.isRequested })
+            return try CTCTrellis(m, labels: labels, blank: blank, shouldStop: { Interrupt.isRequested })
         } catch CTCError.stopped {
             throw Interrupted()
         } catch {
-            throw WorkbenchError("cannot build the trellis\(origin): \(error) (the matrix has \(m.classes) classes, blank = \(CTC.Tokenizer.blank))")
+            throw WorkbenchError("cannot build the trellis\(origin): \(error) (the matrix has \(m.classes) classes, blank = \(blank))")
         }
     }
 

@@ -24,6 +24,7 @@ public enum CommandRegistry {
         Greedy.self,
         Beam.self,
         LM.self,
+        TokenizerGroup.self,
         WER.self,
         AudioGroup.self,
         Mel.self,

@@ -95,6 +95,8 @@ final class JSONContractTests: XCTestCase {
         let ref = dir.appendingPathComponent("ref.txt").path, hyp = dir.appendingPathComponent("hyp.txt").path
         try "the cat sat\n".write(toFile: ref, atomically: true, encoding: .utf8)
         try "the bat sat\n".write(toFile: hyp, atomically: true, encoding: .utf8)
+        let tokenized = try TrellisBinary.run(["tokenizer", "train", ref, "--vocab", "30", "--out", dir.appendingPathComponent("t.bpe").path])
+        XCTAssertEqual(tokenized.status, 0, tokenized.stderr)
         let checkpoint = run + "/checkpoints/epoch-001.safetensors"
         let notebook = dir.appendingPathComponent("notebook.md").path
         try "# N\n\n```trellis name=m\nprobs random 3 --json\nplot probs --out nb.png\n```\n\n{{ m.frames }} frames.\n"
@@ -125,6 +127,9 @@ final class JSONContractTests: XCTestCase {
             "greedy": [], "beam": ["--size", "2"], "lm load": [s.lm], "lm score": ["\"the cat\""],
             "lm build": [root.appendingPathComponent("fixtures/lm/kn-tiny.txt").path, "--order", "3", "--out", d + "/built.arpa"],
             "lm perplexity": [s.lm, s.ref],
+            "tokenizer train": [s.ref, "--vocab", "30", "--out", d + "/t2.bpe"],
+            "tokenizer encode": ["--model", d + "/t.bpe", "\"the cat\""], "tokenizer decode": ["--model", d + "/t.bpe", "28", "29"],
+            "tokenizer stats": ["--model", d + "/t.bpe", s.hyp],
             "wer": ["--ref", s.ref, "--hyp", s.hyp], "audio load": [s.audio], "mel": [],
             "plot wave": ["--out", d + "/wave.png"], "plot spec": ["--out", d + "/spec.png"], "plot mel": ["--out", d + "/mel.svg"],
             "plot probs": ["--out", d + "/probs.svg"], "plot alpha": ["--out", d + "/alpha.svg"], "plot beta": ["--out", d + "/beta.svg"],

@@ -371,9 +371,9 @@ struct CompareCheckpoints: WorkbenchCommand {
             guard let u = r.utterances.first, let m = u.matrix else { throw WorkbenchError("\(utt.audioPath) could not be read") }
             epochs.append(EpochReply(epoch: p.epoch, checkpoint: file, blankArgmaxRatio: u.statistics.blankArgmaxRatio,
                                      meanBlankPosterior: u.statistics.meanBlankPosterior, entropy: u.statistics.meanEntropy,
-                                     loss: u.loss, hypothesis: (try? GreedyDecoder.decodeText(m)) ?? "", testCERRate: metrics[p.epoch]?.cer))
+                                     loss: u.loss, hypothesis: (try? loaded.labels.decode(GreedyDecoder.decode(m, blank: loaded.labels.blank))) ?? "", testCERRate: metrics[p.epoch]?.cer))
             if out != nil {
-                let source = CTCPanelSource(matrix: m, labels: u.labels, name: "Epoch \(p.epoch)", origin: file)
+                let source = CTCPanelSource(matrix: m, labels: u.labels, name: "Epoch \(p.epoch)", origin: file, labelSet: loaded.labels)
                 for log in [false, true] {
                     do { panels.append(.heatmap(try CTCPanels.heatmap(.viterbi, log: log, source: source))) } catch {
                         panels.append(.heatmap(try CTCPanels.heatmap(.probs, log: log, source: source,

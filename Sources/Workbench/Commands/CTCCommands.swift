@@ -38,6 +38,9 @@ struct ProbsLoad: WorkbenchCommand {
     @Option(help: "tk: rows are frames (default); kt: rows are classes (transposed).")
     var layout: MatrixLayout = .tk
 
+    @Option(help: "The columns are this subword tokenizer's pieces and the blank (default: the 29 characters).", completion: .file())
+    var tokenizer: String?
+
     @Flag(help: "The values are natural-log probabilities.")
     var log = false
 
@@ -58,11 +61,13 @@ struct ProbsLoad: WorkbenchCommand {
 
     mutating func run(session: inout Session) throws {
         let (m, isLog) = try ProbabilityFile.load(file, layout: layout, log: log, linear: linear)
-        session.ctc.matrix = m
-        session.ctc.matrixSource = file
-        session.ctc.stepper = nil
+        let labelSet = try tokenizer.map { LabelSet.subwords(try loadTokenizer($0)) } ?? .characters
+        if labelSet.kind != .characters && m.classes != labelSet.classCount {
+            throw WorkbenchError("\(file) has \(m.classes) columns, but the tokenizer's label set has \(labelSet.classCount) classes (\(labelSet.summary))")
+        }
+        session.ctc.setMatrix(m, source: file, labelSet: labelSet)
         var warnings: [String] = []
-        if m.classes != CTC.Tokenizer.classCount {
+        if labelSet.kind == .characters && m.classes != CTC.Tokenizer.classCount {
             warnings.append("note: the notebook's tokenizer has \(CTC.Tokenizer.classCount) classes (blank = \(CTC.Tokenizer.blank)); this matrix has \(m.classes)")
         }
         if let rows = rowSumWarning(m) { warnings.append(rows) }
@@ -125,6 +130,9 @@ struct ProbsRandom: WorkbenchCommand {
     @Option(help: "Scale of the logits: larger values give spikier frames. (default: 1.0)", transform: finite)
     var peaky: Double = 1
 
+    @Option(help: "One column per piece of this subword tokenizer, plus the blank (default: the 29 characters).", completion: .file())
+    var tokenizer: String?
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -139,14 +147,15 @@ struct ProbsRandom: WorkbenchCommand {
     mutating func run(session: inout Session) throws {
         guard frames >= 1, frames <= 1_000_000 else { throw WorkbenchError("T must be between 1 and 1000000, got \(frames)") }
         guard peaky.isFinite, peaky >= 0 else { throw WorkbenchError("--peaky must be a finite number ≥ 0, got \(peaky)") }
-        session.ctc.matrix = RandomProbabilities.logProbabilities(frames: frames, seed: seed, peaky: peaky)
-        session.ctc.matrixSource = "random T=\(frames) seed \(seed) peaky \(peaky)"
-        session.ctc.stepper = nil
+        let labelSet = try tokenizer.map { LabelSet.subwords(try loadTokenizer($0)) } ?? .characters
+        let K = labelSet.classCount
+        session.ctc.setMatrix(RandomProbabilities.logProbabilities(frames: frames, classes: K, seed: seed, peaky: peaky),
+                              source: "random T=\(frames) seed \(seed) peaky \(peaky)", labelSet: labelSet)
         if json {
-            try printJSON(Reply(frames: frames, classes: CTC.Tokenizer.classCount, seed: seed, peaky: peaky, source: session.ctc.matrixSource))
+            try printJSON(Reply(frames: frames, classes: K, seed: seed, peaky: peaky, source: session.ctc.matrixSource))
             return
         }
-        Console.out("random matrix: T=\(frames) frames × K=\(CTC.Tokenizer.classCount) classes (seed \(seed), peaky \(peaky))")
+        Console.out("random matrix: T=\(frames) frames × K=\(K) classes (seed \(seed), peaky \(peaky))")
     }
 }
 
@@ -284,11 +293,11 @@ struct TextCommand: WorkbenchCommand {
         }
         let labels: [Int]
         do {
-            labels = try tokenizer.indices(t)
+            labels = try session.ctc.labelSet.encode(t)
         } catch {
             throw WorkbenchError("\(error)\(normalize ? "" : " (or pass --normalize)")")
         }
-        guard !labels.contains(CTC.Tokenizer.blank) else {
+        guard !labels.contains(session.ctc.labelSet.blank) else {
             throw WorkbenchError("the text contains '_', the CTC blank, which cannot be a label")
         }
         session.ctc.labels = labels
@@ -416,7 +425,7 @@ struct Align: WorkbenchCommand {
         let S = soft.states.count, T = soft.frames
         if let save { try SaveText.write(save, rows: T, columns: S, values: soft.posteriors) }
         if json {
-            try printJSON(Reply(logLikelihood: trellis.logLikelihood, frames: T, states: S, stateSymbols: soft.states.map(symbolName),
+            try printJSON(Reply(logLikelihood: trellis.logLikelihood, frames: T, states: S, stateSymbols: soft.states.map { symbolName($0, in: session.ctc.labelSet) },
                                 posteriors: (0..<T).map { t in Array(soft.posteriors[(t * S)..<((t + 1) * S)]) }, saved: save))
             return
         }
@@ -428,7 +437,7 @@ struct Align: WorkbenchCommand {
         let k = AlignmentChart.framesPerColumn(frames: T, width: width)
         let perColumn = k > 1 ? "; one column = \(k) frames, their largest posterior (--columns 0 shows every frame)" : ""
         Console.out("soft alignment, \(S) states × \(T) frames (log p = \(fmt(trellis.logLikelihood))\(perColumn))")
-        Console.outWide(AlignmentChart.rows(posteriors: soft.posteriors, frames: T, states: soft.states.map(symbolName), width: width))
+        Console.outWide(AlignmentChart.rows(posteriors: soft.posteriors, frames: T, states: soft.states.map { symbolName($0, in: session.ctc.labelSet) }, width: width))
         if let save { Console.out("wrote \(save)") }
     }
 }
@@ -484,7 +493,7 @@ struct ViterbiCommand: WorkbenchCommand {
         if json {
             try printJSON(Reply(logLikelihood: trellis.logLikelihood, pathLogProbability: path.logProbability,
                                 segments: path.symbols.map { s in
-                                    Reply.Segment(symbol: String(CTC.Tokenizer.symbols[s.symbol]), labelIndex: s.labelIndex,
+                                    Reply.Segment(symbol: session.ctc.labelSet.symbol(s.symbol), labelIndex: s.labelIndex,
                                                   startFrame: s.startFrame, endFrame: s.endFrame, confidence: s.confidence)
                                 },
                                 framePath: path.framePath, explanation: trellis.explanation, saved: save))
@@ -493,10 +502,10 @@ struct ViterbiCommand: WorkbenchCommand {
         Console.out("best path: log p = \(fmt(path.logProbability)) (all paths: \(fmt(trellis.logLikelihood)))")
         Console.out(pad("char", 6) + pad("start", 7) + pad("end", 7) + "confidence")
         for s in path.symbols {
-            Console.out(pad("'\(symbolName(s.symbol))'", 6) + pad(String(s.startFrame), 7) + pad(String(s.endFrame), 7)
+            Console.out(pad("'\(symbolName(s.symbol, in: session.ctc.labelSet))'", 6) + pad(String(s.startFrame), 7) + pad(String(s.endFrame), 7)
                         + String(format: "%.4f", s.confidence))
         }
-        Console.outWide(["frames: " + path.framePath.map(symbolName).joined()])
+        Console.outWide(["frames: " + path.framePath.map { symbolName($0, in: session.ctc.labelSet) }.joined(separator: session.ctc.labelSet.kind == .characters ? "" : " ")])
         if let save { Console.out("wrote \(save)") }
     }
 }
@@ -523,9 +532,10 @@ struct Greedy: WorkbenchCommand {
     mutating func run(session: inout Session) throws {
         let m = try session.ctc.requireMatrix()
         let best = GreedyDecoder.bestPath(m)
-        let collapsed = GreedyDecoder.collapse(best)
+        let labelSet = session.ctc.labelSet
+        let collapsed = GreedyDecoder.collapse(best, blank: labelSet.blank)
         let text: String
-        do { text = try CTC.Tokenizer().text(collapsed) } catch { throw WorkbenchError("\(error)") }
+        do { text = try labelSet.decode(collapsed) } catch { throw WorkbenchError("\(error)") }
         var score = 0.0
         for (t, k) in best.enumerated() { score += m[t, k] }
         if json {
@@ -595,8 +605,18 @@ struct Beam: WorkbenchCommand {
         } else if !noLm {
             model = session.ctc.languageModel
         }
+        let labelSet = session.ctc.labelSet
+        if labelSet.kind != .characters {
+            // The word LM is applied at the space class; subword pieces mark word starts instead (not yet supported).
+            if lm != nil { throw WorkbenchError("beam search with a language model does not yet support a subword label set; run 'beam --no-lm'") }
+            model = nil
+        }
         var options = fusion.options(beamSize: size, prune: prune, hasLM: model != nil)
         options.lmStartsWithSentenceBegin = sentenceBegin
+        if labelSet.kind != .characters {
+            options.blank = labelSet.blank
+            options.space = -1
+        }
         let size = options.beamSize
         if size <= BeamSearchOptions.maxBeamSize {    // a size beyond the bound gets decode's own message
             try MemoryLimit.current().check(PrefixBeamSearch.worstCaseBytes(frames: m.frames, classes: m.classes, beamSize: size),
@@ -614,7 +634,7 @@ struct Beam: WorkbenchCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         func text(_ h: BeamHypothesis) throws -> String {
-            do { return try h.text() } catch { throw WorkbenchError("\(error)") }
+            do { return try labelSet.decode(h.indices) } catch { throw WorkbenchError("\(error)") }
         }
         let best = try text(result.best)
         if json {

@@ -95,16 +95,14 @@ struct ProbsFrom: WorkbenchCommand {
         var loaded = try session.model.require()
         let m: LogProbabilities
         do { m = try loaded.output(forRecording: file) } catch { throw WorkbenchError("\(error)") }
-        session.ctc.matrix = m
+        session.ctc.setMatrix(m, source: file, labelSet: loaded.labels)
         session.ctc.secondsPerFrame = loaded.secondsPerOutputFrame
-        session.ctc.matrixSource = file
-        session.ctc.stepper = nil
         let say = narration(json: json)
         say("matrix from \(file): T=\(m.frames) frames × K=\(m.classes) classes")
         let transcript = text ?? librispeechTranscript(for: file)
         if let t = transcript {
             do {
-                session.ctc.labels = try CTC.Tokenizer().indices(t)
+                session.ctc.labels = try loaded.labels.encode(t)
                 session.ctc.text = t
                 say("text: \"\(t)\"")
             } catch { throw WorkbenchError("the transcript \"\(t)\": \(error)") }

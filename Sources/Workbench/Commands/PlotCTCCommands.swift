@@ -28,9 +28,11 @@ struct CTCPanelSource {
     var name: String
     /// Where the labels came from, for messages.
     var origin: String
+    /// What the matrix's classes mean (row labels, the blank, the transcript in titles).
+    var labelSet: LabelSet = .characters
 
     static func session(_ state: CTCState) throws -> CTCPanelSource {
-        CTCPanelSource(matrix: try state.requireMatrix(), labels: state.labels, name: "", origin: "the session")
+        CTCPanelSource(matrix: try state.requireMatrix(), labels: state.labels, name: "", origin: "the session", labelSet: state.labelSet)
     }
 
     func requireLabels(for kind: CTCPanelKind) throws -> [Int] {
@@ -43,12 +45,12 @@ struct CTCPanelSource {
 
     func trellis(for kind: CTCPanelKind) throws -> CTCTrellis {
         let labels = try requireLabels(for: kind)
-        return try CTCState.buildTrellis(matrix, labels: labels, for: "plot \(kind.rawValue)", tables: 3, origin: " of \(origin)")
+        return try CTCState.buildTrellis(matrix, labels: labels, blank: labelSet.blank, for: "plot \(kind.rawValue)", tables: 3, origin: " of \(origin)")
     }
 
     /// The transcript (or the part `window` selects) for titles; titles wrap, so it is never cut.
     func transcript(_ window: Range<Int>? = nil) -> String? {
-        guard let labels, let text = try? CTC.Tokenizer().text(Array(labels[window ?? labels.indices])) else { return nil }
+        guard let labels, let text = try? labelSet.decode(Array(labels[window ?? labels.indices])) else { return nil }
         return text
     }
 }
@@ -150,15 +152,16 @@ enum CTCPanels {
         do {
             switch kind {
             case .probs:
-                h = try probabilities(source.matrix, log: log, floor: floor)
+                h = try probabilities(source.matrix, log: log, floor: floor, labelSet: source.labelSet)
             case .alpha, .beta:
                 let t = try source.trellis(for: kind)
-                h = try logTable(kind == .alpha ? t.alpha : t.beta, trellis: t, name: kind == .alpha ? "α" : "β", log: log, floor: floor)
+                h = try logTable(kind == .alpha ? t.alpha : t.beta, trellis: t, name: kind == .alpha ? "α" : "β", log: log, floor: floor,
+                                 labelSet: source.labelSet)
             case .align, .viterbi:
                 let t = try source.trellis(for: kind)
                 guard t.logLikelihood > -.infinity else { throw WorkbenchError("no alignment to plot: \(t.explanation)") }
                 h = try Heatmap.trellis(states: t.stateCount, frames: t.frames, values: transposed(t.softAlignment().posteriors, rows: t.frames),
-                                        rowLabels: rowLabels(t), log: log)
+                                        rowLabels: rowLabels(t, source.labelSet), log: log)
                 h.colorbarLabel = log ? "log posterior" : "posterior"
                 if kind == .viterbi {
                     guard let path = t.viterbi() else { throw WorkbenchError("no Viterbi path: \(t.explanation)") }
@@ -217,10 +220,10 @@ enum CTCPanels {
     }
 
     /// The classes along y (`'`, `␣`, a … z, `_`), frames along x.
-    static func probabilities(_ m: LogProbabilities, log: Bool, floor: Double?) throws(FigureError) -> Heatmap {
+    static func probabilities(_ m: LogProbabilities, log: Bool, floor: Double?, labelSet: LabelSet = .characters) throws(FigureError) -> Heatmap {
         let values = transposed(log ? m.values : m.probabilities, rows: m.frames)
         var h = try Heatmap(rows: m.classes, columns: m.frames, values: log ? clipped(values, floor: floor) : values)
-        h.rowLabels = (0..<m.classes).map(symbolName)
+        h.rowLabels = (0..<m.classes).map { symbolName($0, in: labelSet) }
         h.yLabel = "Class"
         h.xLabel = "Frame"
         h.colorbarLabel = log ? "log probability" : "probability"
@@ -228,10 +231,11 @@ enum CTCPanels {
     }
 
     /// alpha or beta (natural logs, T×S): linear shows exp, log shows the logs with −∞ raised to a floor.
-    static func logTable(_ table: [Double], trellis t: CTCTrellis, name: String, log: Bool, floor: Double?) throws(FigureError) -> Heatmap {
+    static func logTable(_ table: [Double], trellis t: CTCTrellis, name: String, log: Bool, floor: Double?,
+                         labelSet: LabelSet = .characters) throws(FigureError) -> Heatmap {
         let values = transposed(table, rows: t.frames)
         var h = try Heatmap.trellis(states: t.stateCount, frames: t.frames, values: log ? clipped(values, floor: floor) : values.map { Foundation.exp($0) },
-                                    rowLabels: rowLabels(t), log: false, values: .probability)
+                                    rowLabels: rowLabels(t, labelSet), log: false, values: .probability)
         h.colorbarLabel = log ? "log \(name)" : name
         h.impossibleLabel = "−∞ (impossible)"
         return h
@@ -246,8 +250,8 @@ enum CTCPanels {
 
     /// The extended label sequence with blanks as `_`, the space as `␣`, and each symbol numbered by its
     /// position in the transcript (`_`, `0 t`, `_`, `1 h`, …).
-    static func rowLabels(_ t: CTCTrellis) -> [String] {
-        Heatmap.extendedLabels(t.labels.map(symbolName), numbered: true)
+    static func rowLabels(_ t: CTCTrellis, _ labelSet: LabelSet = .characters) -> [String] {
+        Heatmap.extendedLabels(t.labels.map { symbolName($0, in: labelSet) }, numbered: true)
     }
 
     /// (rows × columns) row-major → (columns × rows).
@@ -538,7 +542,8 @@ struct PlotGrid: WorkbenchCommand {
             throw WorkbenchError("\(reference): \(error)")
         }
         guard let u = r.utterances.first, let m = u.matrix else { throw WorkbenchError("\(utt.audioPath) could not be read") }
-        let source = CTCPanelSource(matrix: m, labels: u.labels, name: spec.name ?? reference, origin: "\(reference) on \(utt.id)")
+        let source = CTCPanelSource(matrix: m, labels: u.labels, name: spec.name ?? reference, origin: "\(reference) on \(utt.id)",
+                                    labelSet: loaded.labels)
         cache[key] = (source, r.secondsPerFrame)
         return (source, r.secondsPerFrame)
     }

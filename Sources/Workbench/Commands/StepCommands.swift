@@ -122,7 +122,7 @@ struct Step: WorkbenchCommand {
     }
 
     private func advance(session: inout Session, m: LogProbabilities, labels: [Int]) throws {
-        var stepper = session.ctc.stepper ?? ForwardStepper(labels: labels)
+        var stepper = session.ctc.stepper ?? ForwardStepper(labels: labels, blank: session.ctc.labelSet.blank)
         guard stepper.frame < m.frames else {
             throw WorkbenchError("all \(m.frames) frames are done (log-likelihood \(fmt(stepper.logLikelihood))); 'reset' starts over")
         }
@@ -134,11 +134,11 @@ struct Step: WorkbenchCommand {
             let updates = stepper.advance(m)
             if json {
                 steps.append(Reply.Step(frame: t, updates: updates.map { u in
-                    Reply.Update(state: u.state, symbol: symbolName(u.symbol), emission: u.emission, stay: u.stay,
+                    Reply.Update(state: u.state, symbol: symbolName(u.symbol, in: session.ctc.labelSet), emission: u.emission, stay: u.stay,
                                  advance: u.advance, skip: u.skip, alpha: u.alpha)
                 }))
             } else {
-                print(frame: t, of: m.frames, updates)
+                print(frame: t, of: m.frames, updates, labelSet: session.ctc.labelSet)
             }
         }
         session.ctc.stepper = stepper
@@ -150,13 +150,13 @@ struct Step: WorkbenchCommand {
         }
     }
 
-    private func print(frame t: Int, of total: Int, _ updates: [ForwardStepper.Update]) {
+    private func print(frame t: Int, of total: Int, _ updates: [ForwardStepper.Update], labelSet: LabelSet) {
         var lines = ["frame \(t) of \(total)" + (t == 0 ? " (paths start in state 0 or 1)" : "")]
         lines.append(pad("s", 4) + pad("sym", 5) + pad("emission", 12) + pad("stay", 12) + pad("advance", 12)
                      + pad("skip", 12) + pad("alpha", 12) + "p(alpha)")
         for u in updates {
             func cell(_ v: Double?) -> String { pad(v.map(fmt) ?? "-", 12) }
-            lines.append(pad(String(u.state), 4) + pad(symbolName(u.symbol), 5) + cell(u.emission) + cell(u.stay)
+            lines.append(pad(String(u.state), 4) + pad(symbolName(u.symbol, in: labelSet), 5) + cell(u.emission) + cell(u.stay)
                          + cell(u.advance) + cell(u.skip) + cell(u.alpha) + String(format: "%.4g", exp(u.alpha)))
         }
         Console.out(lines.joined(separator: "\n"))
@@ -181,11 +181,10 @@ struct Reset: WorkbenchCommand {
     }
 }
 
-/// A class index as the notebook's symbol ("_" is the blank, "␣" the space).
-func symbolName(_ k: Int) -> String {
-    guard k >= 0 && k < CTC.Tokenizer.classCount else { return "#\(k)" }
-    let c = CTC.Tokenizer.symbols[k]
-    return c == " " ? "␣" : String(c)
+/// A class index as its label set's symbol ("_" is the blank, "␣" the space; subword pieces as they are, ▁ included).
+func symbolName(_ k: Int, in labelSet: LabelSet = .characters) -> String {
+    let s = labelSet.symbol(k)
+    return s == " " ? "␣" : s
 }
 
 func fmt(_ v: Double) -> String {

@@ -69,6 +69,8 @@ struct Train: WorkbenchCommand {
     var noSpecAugment = false
     @Option(name: .customLong("blank-bias"), help: "Start the classifier's blank bias at this value, the other biases at 0 (default: PyTorch's initialisation). See docs/training.md.", transform: finite)
     var blankBias: Double?
+    @Option(help: "Train on the subword pieces of this tokenizer model (from `tokenizer train`) instead of the 29 characters: the output layer has pieces + 1 classes; the run folder keeps a copy and every checkpoint carries it (default: characters).", completion: .file())
+    var tokenizer: String?
     @Flag(help: "Print the final summary as one JSON object (the log goes to standard error).")
     var json = false
 
@@ -136,6 +138,11 @@ struct Train: WorkbenchCommand {
         case .proj: o.model.projSize = o.model.nClass; o.model.linearClassifier = false
         }
         o.maxMinutes = minutes
+        if let tokenizer {
+            let t = try loadTokenizer(tokenizer)
+            o.tokenizer = TokenizerRecord(source: tokenizer, pieces: t.vocabularySize)
+            o.model.nClass = LabelSet.subwords(t).classCount
+        }
         if let e = o.validationError() { throw WorkbenchError(e) }
         return o
     }
@@ -170,7 +177,7 @@ struct Train: WorkbenchCommand {
                                                ("--seed-faithful", seedFaithful), ("--no-spec-augment", noSpecAugment),
                                                ("--features", features != nil), ("--head", head != nil),
                                                ("--mels", mels != nil), ("--hop", hop != nil),
-                                               ("--blank-bias", blankBias != nil)]
+                                               ("--blank-bias", blankBias != nil), ("--tokenizer", tokenizer != nil)]
                 if let (name, _) = fixed.first(where: { $0.1 }) {
                     throw WorkbenchError("\(name) cannot change when resuming: the run continues with the options in \(resume)/run.json (only --data, --minutes and the evaluation's decoder options may be given)")
                 }
@@ -180,7 +187,7 @@ struct Train: WorkbenchCommand {
                 guard let data else { throw WorkbenchError("--data DIR is required (a LibriSpeech-layout folder with train/ and test/)") }
                 guard let out else { throw WorkbenchError("--out RUN_DIR is required (where checkpoints and metrics go)") }
                 summary = try Trainer.start(options: try options(), data: data, run: RunFolder(out), events: events,
-                                            decoder: decoder, group: group)
+                                            decoder: decoder, tokenizer: try tokenizer.map(loadTokenizer), group: group)
             }
         } catch let e as WorkbenchError { throw e } catch { throw WorkbenchError("\(error)") }
         let runDir = resume ?? out ?? ""
@@ -295,7 +302,7 @@ struct Eval: WorkbenchCommand {
         let utts = subsets.flatMap(\.utterances)
         guard !utts.isEmpty else { throw WorkbenchError("\(data) holds no usable utterances") }
         var bar = ProgressBar(total: 1, label: "eval")
-        let r = try Evaluator.evaluate(model: &loaded.model, utterances: utts, features: loaded.features, batchSize: batch,
+        let r = try Evaluator.evaluate(model: &loaded.model, utterances: utts, features: loaded.features, labels: loaded.labels, batchSize: batch,
                                        decoder: decoder, onBatch: { done, total in
             bar.total = total
             bar.update(done: done, detail: "batches")
@@ -356,7 +363,7 @@ struct Transcribe: WorkbenchCommand {
             let line: Reply
             do {
                 let m = try loaded.output(forRecording: f)
-                line = Reply(file: f, text: try Inference.decode(m, with: decoder), frames: m.frames, error: nil)
+                line = Reply(file: f, text: try Inference.decode(m, with: decoder, labels: loaded.labels), frames: m.frames, error: nil)
             } catch {
                 failures += 1
                 line = Reply(file: f, text: nil, frames: nil, error: "\(error)")
