@@ -67,8 +67,8 @@ struct Train: WorkbenchCommand {
     var hop: Int?
     @Flag(name: .customLong("no-spec-augment"), help: "Train without SpecAugment.")
     var noSpecAugment = false
-    @Option(name: .customLong("blank-bias"), help: "Start the classifier's blank bias at this value, the other biases at 0 (default: PyTorch's initialisation). See docs/training.md.", transform: finite)
-    var blankBias: Double?
+    @Option(name: .customLong("blank-bias"), help: "Start the classifier's blank bias at this value and the other biases at 0, or `none` for PyTorch's initialisation (default: \(Train.recipeDefault { $0.blankBias.map { "\($0)" } ?? "none" })). See docs/training.md.", transform: blankBiasChoice)
+    var blankBias: BlankBiasChoice?
     @Option(help: "Train on the subword pieces of this tokenizer model (from `tokenizer train`) instead of the 29 characters: the output layer has pieces + 1 classes; the run folder keeps a copy and every checkpoint carries it (default: characters).", completion: .file())
     var tokenizer: String?
     @Flag(help: "Print the final summary as one JSON object (the log goes to standard error).")
@@ -123,7 +123,7 @@ struct Train: WorkbenchCommand {
         if let rnnLayers { o.model.nRNNLayers = rnnLayers }
         if let clip { o.clipNorm = clip > 0 ? clip : nil }
         if noSpecAugment { o.specAugment = false }
-        if let blankBias { o.blankBias = blankBias }
+        if let blankBias { o.blankBias = blankBias.value }
         // The model's input width follows the features: one number, two places that must agree.
         if let mels { o.features.nMels = mels; o.model.nFeats = mels }
         if let hop { o.features.hop = hop }
@@ -137,6 +137,8 @@ struct Train: WorkbenchCommand {
         case .linear: o.model.projSize = 0; o.model.linearClassifier = true
         case .proj: o.model.projSize = o.model.nClass; o.model.linearClassifier = false
         }
+        // The default blank bias belongs to the Linear classifier; `--head proj` has none to start.
+        if blankBias == nil && !o.model.linearClassifier { o.blankBias = nil }
         o.maxMinutes = minutes
         if let tokenizer {
             let t = try loadTokenizer(tokenizer)
@@ -378,5 +380,17 @@ struct Transcribe: WorkbenchCommand {
         }
         bar.finish()
         if failures > 0 { throw WorkbenchError("\(failures) of \(files.count) file(s) could not be transcribed") }
+    }
+}
+
+/// `--blank-bias`: a finite number, or `none` for PyTorch's default initialisation of the classifier's bias.
+struct BlankBiasChoice: Equatable {
+    var value: Double?
+}
+
+func blankBiasChoice(_ text: String) throws -> BlankBiasChoice {
+    if text == "none" { return BlankBiasChoice(value: nil) }
+    do { return BlankBiasChoice(value: try finite(text)) } catch {
+        throw ValidationError("'\(text)' is neither a number nor 'none'")
     }
 }
