@@ -1,5 +1,6 @@
 // Training on subword targets: the output layer sized to the tokenizer, the targets its pieces, the tokenizer kept
 // in the run folder and in every checkpoint (so eval and resume find it), and decoders that join pieces into words.
+import Base
 import CTC
 import Corpus
 import Distributed
