@@ -19,6 +19,8 @@
 //   ShallowFusion.swift     shallow fusion's rules (α·ln P + β per completed word, OOV penalty, </s>), the `Fusion`
 //                           choice and `DecoderLanguageModel` (an LM with its vocabulary trie, built once).
 //   Lexicon.swift           an LM's vocabulary as a character trie over the tokenizer's classes.
+//   WordSpelling.swift      per class of a label set: does it begin a word (space, ▁-piece), which letters it adds —
+//                           what lets the one beam search fuse a word LM over characters and subword pieces alike.
 //   ErrorRate.swift         WER/CER counted as sclite counts them (corpus and the notebook's per-utterance
 //                           mean), their `--json` reply (`ErrorRateReply`), and writing NIST `trn` files.
 //   Transcripts.swift       reading transcript files (trn, LibriSpeech trans.txt, plain text) and pairing a

@@ -123,6 +123,7 @@ public enum PrefixBeamSearch {
     /// every word is OOV). Callers decoding many matrices build a `DecoderLanguageModel` once instead.
     public static func decode(_ m: LogProbabilities, options: BeamSearchOptions = BeamSearchOptions(),
                               languageModel: (any LanguageModel)?, vocabulary: [(word: String, id: Int32)]? = nil,
+                              labels: LabelSet = .characters,
                               shouldStop: (() -> Bool)? = nil) throws(CTCError) -> BeamSearchResult {
         var lm: DecoderLanguageModel? = nil
         if let languageModel {
@@ -136,12 +137,32 @@ public enum PrefixBeamSearch {
                 lm = DecoderLanguageModel(languageModel, vocabulary: [])
             }
         }
-        return try decode(m, options: options, lm: lm, shouldStop: shouldStop)
+        return try decode(m, options: options, lm: lm, labels: labels, shouldStop: shouldStop)
     }
 
+    /// `labels` says what the classes are. Characters (the default): `options.blank` and `options.space` as given.
+    /// Subwords: the label set's blank (its last class) replaces `options.blank`, there is no space class, and a
+    /// word is complete when a piece starting with ▁ follows it (or the utterance ends); only shallow fusion is
+    /// defined for them (the notebook's fusion is a rule about its space character).
     public static func decode(_ m: LogProbabilities, options: BeamSearchOptions = BeamSearchOptions(),
-                              lm: DecoderLanguageModel? = nil,
+                              lm: DecoderLanguageModel? = nil, labels: LabelSet = .characters,
                               shouldStop: (() -> Bool)? = nil) throws(CTCError) -> BeamSearchResult {
+        var options = options
+        let spelling: WordSpelling
+        switch labels.kind {
+        case .characters:
+            spelling = WordSpelling(characters: m.classes, space: options.space, blank: options.blank)
+        case .subwords(let model):
+            guard m.classes == labels.classCount else {
+                throw .invalidArgument("the matrix has \(m.classes) classes but the tokenizer has \(model.vocabularySize) pieces + blank = \(labels.classCount)")
+            }
+            if lm != nil && options.fusion == .notebook {
+                throw .invalidArgument("the notebook's fusion scores a word at the space character, which subword pieces do not have; use shallow fusion (--fusion shallow) with a subword model")
+            }
+            options.blank = labels.blank
+            options.space = -1
+            spelling = WordSpelling(subwords: model)
+        }
         guard options.beamSize >= 1, options.beamSize <= BeamSearchOptions.maxBeamSize else {
             throw .invalidArgument("beam size must be between 1 and \(BeamSearchOptions.maxBeamSize), got \(options.beamSize)")
         }
@@ -153,7 +174,7 @@ public enum PrefixBeamSearch {
         }
         guard options.prune >= 0, options.prune <= 1 else { throw .invalidArgument("prune must be a probability in [0, 1], got \(options.prune)") }
         guard options.blank >= 0, options.blank < m.classes else { throw .invalidArgument("blank \(options.blank) is outside 0..<\(m.classes)") }
-        var search = Search(classes: m.classes, options: options, lm: lm)
+        var search = Search(classes: m.classes, options: options, lm: lm, spelling: spelling)
         search.reserve(frames: m.frames)
         let finished = m.values.withUnsafeBufferPointer { lp in
             for t in 0..<m.frames {
@@ -180,6 +201,8 @@ private struct Search {
     let hasLM: Bool
     /// Shallow fusion's scorer (nil without an LM or with the notebook's fusion).
     let shallow: ShallowFusionScorer?
+    /// Which classes begin a word and the letters each adds (shallow fusion's view of the label set).
+    let spelling: WordSpelling
 
     // Trie of prefixes: node 0 is the empty prefix.
     var parent: [Int32] = [-1]
@@ -197,8 +220,10 @@ private struct Search {
     var history: [LMState] = []       // LM state after the node's completed words
     var wordScore: [Double] = []      // cached ln P(last word | history), NaN until asked
     // Shallow fusion per node: the vocabulary-trie node of the last (partial) word (Lexicon.none once it left the
-    // vocabulary), F of the completed words, and F itself (with the partial word's penalty): the ranking adds it.
+    // vocabulary), whether that word has letters yet (a word to complete), F of the completed words, and F itself
+    // (with the partial word's penalty): the ranking adds it.
     var lexNode: [Int32] = []
+    var inWord: [Bool] = []
     var wordBase: [Double] = []
     var fused: [Double] = []
 
@@ -225,7 +250,8 @@ private struct Search {
     var topKey: [Double] = []
     var wordBytes: [UInt8] = []
 
-    init(classes: Int, options: BeamSearchOptions, lm decoderLM: DecoderLanguageModel?) {
+    init(classes: Int, options: BeamSearchOptions, lm decoderLM: DecoderLanguageModel?, spelling: WordSpelling) {
+        self.spelling = spelling
         K = classes
         beamSize = options.beamSize
         pruneLog = options.prune == 0 ? -.infinity : log(options.prune)
@@ -241,7 +267,7 @@ private struct Search {
         }
         if let lm, shallow != nil {
             history = [lm.beginSentence()]
-            lexNode = [Lexicon.root]; wordBase = [0]; fused = [0]
+            lexNode = [Lexicon.root]; inWord = [false]; wordBase = [0]; fused = [0]
         }
         let capacity = options.beamSize * (classes + 1)
         candNode = [Int32](repeating: 0, count: capacity)
@@ -264,7 +290,7 @@ private struct Search {
         childBlock.reserveCapacity(nodes); stamp.reserveCapacity(nodes); slot.reserveCapacity(nodes)
         children.reserveCapacity(min(1 << 22, frames * beamSize * K))
         if hasLM { wordStart.reserveCapacity(nodes); hasText.reserveCapacity(nodes); history.reserveCapacity(nodes); wordScore.reserveCapacity(nodes) }
-        if shallow != nil { lexNode.reserveCapacity(nodes); wordBase.reserveCapacity(nodes); fused.reserveCapacity(nodes); history.reserveCapacity(nodes) }
+        if shallow != nil { lexNode.reserveCapacity(nodes); inWord.reserveCapacity(nodes); wordBase.reserveCapacity(nodes); fused.reserveCapacity(nodes); history.reserveCapacity(nodes) }
     }
 
     /// The child of `node` by `s`, creating it (and, with an LM, its word bookkeeping) if needed.
@@ -288,35 +314,33 @@ private struct Search {
         return id
     }
 
-    /// Shallow fusion's F for a new node: a space completes the word its parent was spelling (if any); a letter
-    /// walks the vocabulary trie and pays the OOV penalty once the letters leave it.
+    /// Shallow fusion's F for a new node. A class that begins a word (a space, a ▁-piece) completes the word its
+    /// parent was spelling, if that has letters; then the class's letters walk the vocabulary trie (from the root
+    /// for a new word), and the prefix pays the OOV penalty once they leave it.
     mutating func addShallowBookkeeping(_ id: Int32, parent p: Int32, symbol s: Int32, _ scorer: ShallowFusionScorer) {
-        let pi = Int(p)
-        let parentSpells = p != 0 && symbol[pi] != space    // the parent ends in a letter: a word in progress
-        if s == space {
-            if parentSpells {
-                let w = scorer.completeWord(node: lexNode[pi], after: history[pi])
-                wordBase.append(wordBase[pi] + w.term)
-                history.append(w.next)
-            } else {    // a leading or a second space: no word to complete
-                wordBase.append(wordBase[pi])
-                history.append(history[pi])
+        let pi = Int(p), k = Int(s)
+        var base = wordBase[pi], state = history[pi], node = lexNode[pi]
+        let begins = spelling.startsWord[k]
+        if begins {
+            if inWord[pi] {
+                let w = scorer.completeWord(node: node, after: state)
+                base += w.term
+                state = w.next
             }
-            lexNode.append(Lexicon.root)
-            fused.append(wordBase[Int(id)])
-        } else {
-            let node = scorer.lm.lexicon.child(parentSpells ? lexNode[pi] : Lexicon.root, s)
-            lexNode.append(node)
-            wordBase.append(wordBase[pi])
-            history.append(history[pi])
-            fused.append(wordBase[pi] + scorer.partialPenalty(node: node))
+            node = Lexicon.root
         }
+        node = spelling.walk(scorer.lm.lexicon, from: node, by: k)
+        lexNode.append(node)
+        inWord.append(spelling.hasLetters(k) || (!begins && inWord[pi]))
+        wordBase.append(base)
+        history.append(state)
+        fused.append(base + scorer.partialPenalty(node: node))
     }
 
     /// Shallow fusion's F of the whole utterance ending at `node`: its last word completed, then α·ln P(</s>).
     func finalFused(_ node: Int32, _ scorer: ShallowFusionScorer) -> Double {
         let i = Int(node)
-        if node != 0 && symbol[i] != space {
+        if inWord[i] {
             let w = scorer.completeWord(node: lexNode[i], after: history[i])
             return wordBase[i] + w.term + scorer.end(after: w.next)
         }

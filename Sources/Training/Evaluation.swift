@@ -30,18 +30,9 @@ public enum Inference {
         switch decoder {
         case .greedy:
             return try labels.decode(GreedyDecoder.decode(m, blank: labels.blank))
-        case .beam(var options, let lm):
-            if labels.kind == .characters {
-                return try PrefixBeamSearch.decode(m, options: options, lm: lm).best.text()
-            }
-            // The beam search applies its word LM at the space class; subword pieces mark word starts instead,
-            // which it does not handle yet: refuse rather than score words wrongly.
-            guard lm == nil else {
-                throw ModelOutputError(description: "beam search with a language model does not yet support subword label sets; use --decoder beam without --lm, or greedy")
-            }
-            options.blank = labels.blank
-            options.space = -1
-            return try labels.decode(PrefixBeamSearch.decode(m, options: options, lm: nil).best.indices)
+        case .beam(let options, let lm):
+            // With subwords the word LM scores a word when the next ▁-piece (or the end) completes it.
+            return try labels.decode(PrefixBeamSearch.decode(m, options: options, lm: lm, labels: labels).best.indices)
         }
     }
 }

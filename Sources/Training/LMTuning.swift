@@ -30,8 +30,8 @@ public struct TuningCell: Sendable {
 public enum LMTuning {
     /// Hypotheses of every case with `decoder`, in case order, decoded in parallel (cases interleaved over the
     /// workers, so long and short utterances share out evenly). Stops early (returning nil) when `shouldStop`.
-    public static func decodeAll(_ cases: [DecodingCase], with decoder: DecoderChoice, workers: Workers,
-                                 shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> [String]? {
+    public static func decodeAll(_ cases: [DecodingCase], with decoder: DecoderChoice, labels: LabelSet = .characters,
+                                 workers: Workers, shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> [String]? {
         var hypotheses = [String](repeating: "", count: cases.count)
         let w = min(workers.count, max(cases.count, 1))
         var failures = [String?](repeating: nil, count: w)
@@ -43,7 +43,7 @@ public enum LMTuning {
                         var i = worker
                         while i < cases.count {
                             if shouldStop() { stop[worker] = true; return }
-                            do { hyps[i] = try Inference.decode(cases[i].matrix, with: decoder) } catch {
+                            do { hyps[i] = try Inference.decode(cases[i].matrix, with: decoder, labels: labels) } catch {
                                 fail[worker] = "\(cases[i].id): \(error)"; return
                             }
                             i += w
@@ -66,7 +66,7 @@ public enum LMTuning {
     /// Every (α, β) of the grid, α-major (the order of the returned cells), decoded with `base`'s other settings.
     /// `onCell` sees each cell as it is done. Returns nil when stopped.
     public static func grid(_ cases: [DecodingCase], alphas: [Double], betas: [Double], base: BeamSearchOptions,
-                            lm: DecoderLanguageModel, workers: Workers,
+                            lm: DecoderLanguageModel, labels: LabelSet = .characters, workers: Workers,
                             shouldStop: @escaping @Sendable () -> Bool = { false },
                             onCell: (TuningCell) -> Void = { _ in }) throws -> [TuningCell]? {
         var cells: [TuningCell] = []
@@ -76,7 +76,7 @@ public enum LMTuning {
                 options.alpha = alpha
                 options.beta = beta
                 let start = Date()
-                guard let hyps = try decodeAll(cases, with: .beam(options, lm), workers: workers, shouldStop: shouldStop) else { return nil }
+                guard let hyps = try decodeAll(cases, with: .beam(options, lm), labels: labels, workers: workers, shouldStop: shouldStop) else { return nil }
                 let r = try rates(cases, hyps)
                 let cell = TuningCell(alpha: alpha, beta: beta, words: r.words, characters: r.characters,
                                       seconds: Date().timeIntervalSince(start))

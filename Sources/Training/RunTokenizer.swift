@@ -1,9 +1,11 @@
 // A run's label set: the character default, or the subword tokenizer `train --tokenizer FILE` named. run.json
 // records where it came from (`TokenizerRecord`); the run folder keeps a copy (RUN_DIR/tokenizer.bpe) that
 // `--resume` reads, and every checkpoint carries the model text in its metadata (`trellis.tokenizer`), so a
-// checkpoint file alone is enough for `eval`, `transcribe`, `probs from` and the analyses.
+// checkpoint file alone is enough for `eval`, `transcribe`, `probs from` and the analyses. In a data-parallel job
+// rank 0 sends the model text to the other ranks, which have no run folder.
 import Base
 import CTC
+import Distributed
 import Foundation
 import Models
 
@@ -32,6 +34,30 @@ extension RunFolder {
         do { model = try SubwordTokenizer.load(path: path) } catch { throw RunFolderError("\(error)") }
         guard model.vocabularySize == record.pieces else {
             throw RunFolderError("\(path) has \(model.vocabularySize) pieces, run.json records \(record.pieces): the copy was changed")
+        }
+        return .subwords(model)
+    }
+
+    /// The run's label set on every rank of a data-parallel job. Only rank 0 has the run folder (the others are
+    /// given `RunFolder("")` and must never read it): rank 0 reads the copy as `labelSet(_:)` does and broadcasts
+    /// the model file's text, which the other ranks parse. One broadcast, on every rank, only for subword runs.
+    public func labelSet(_ options: TrainingOptions, group: any ProcessGroup) throws -> LabelSet {
+        guard let record = options.tokenizer, group.size > 1 else { return try labelSet(options) }
+        var bytes: [UInt8] = []
+        var rootLabels: LabelSet? = nil
+        if group.isRoot {
+            let labels = try labelSet(options)
+            bytes = Array((labels.subwordModel?.fileText() ?? "").utf8)
+            rootLabels = labels
+        }
+        try group.broadcast(&bytes, root: 0)
+        if let rootLabels { return rootLabels }
+        let model: SubwordTokenizer
+        do { model = try SubwordTokenizer.parse(String(decoding: bytes, as: UTF8.self), source: "the tokenizer rank 0 sent") } catch {
+            throw RunFolderError("rank \(group.rank): \(error)")
+        }
+        guard model.vocabularySize == record.pieces else {
+            throw RunFolderError("rank \(group.rank): rank 0's tokenizer has \(model.vocabularySize) pieces, run.json records \(record.pieces)")
         }
         return .subwords(model)
     }

@@ -153,7 +153,7 @@ public enum Trainer {
         let skipped = data.train.skipped.count + (data.test?.skipped.count ?? 0)
         if skipped > 0 { events.log("note: \(skipped) corpus item(s) skipped (see 'corpus stats' for the reasons)") }
         let features = o.features
-        let labels = try run.labelSet(o)
+        let labels = try run.labelSet(o, group: group)     // followers get rank 0's tokenizer: they have no run folder
         let extractor = try Corpus.FeatureExtractor(FeaturePipeline(features: features, specAugment: o.specAugment ? SpecAugment() : nil),
                                                     labels: labels)
         let testUtterances = data.test?.utterances ?? []

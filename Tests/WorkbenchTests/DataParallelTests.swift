@@ -168,6 +168,33 @@ final class DataParallelTests: XCTestCase {
                        "the resumed two-rank run's final weights differ from the uninterrupted two-rank run's")
     }
 
+    /// `--tokenizer` under mpirun: the follower rank has no run folder, so it gets the tokenizer from rank 0 (it used
+    /// to look for tokenizer.bpe in its working directory and stop the job). The oracle is again one process: the
+    /// two ranks' per-epoch losses on the pieces are its losses, and the checkpoint's classes are the pieces + blank.
+    func testTwoRanksTrainOnSubwordPiecesAsOneProcessDoes() throws {
+        let data = try data()
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = dir.appendingPathComponent("train.txt").path, bpe = dir.appendingPathComponent("t.bpe").path
+        for args in [["corpus", "text", data.path, "--subset", "train", "--out", text], ["tokenizer", "train", text, "--vocab", "40", "--out", bpe]] {
+            let r = try TrellisBinary.run(args)
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let one = dir.appendingPathComponent("one"), two = dir.appendingPathComponent("two")
+        let single = try TrellisBinary.run(["train", "--data", data.path, "--out", one.path, "--tokenizer", bpe] + recipe,
+                                           environment: ["OPENBLAS_NUM_THREADS": "1"])
+        XCTAssertEqual(single.status, 0, single.stderr)
+        let log = dir.appendingPathComponent("mpi.err")
+        XCTAssertEqual(try runMPI(2, ["train", "--data", data.path, "--out", two.path, "--tokenizer", bpe] + recipe, log: log), 0,
+                       (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let (l1, l2) = (try losses(one), try losses(two))
+        XCTAssertEqual(l1.count, 2)
+        XCTAssertEqual(l2.count, 2)
+        for (a, b) in zip(l1, l2) { XCTAssertEqual(a, b, accuracy: 1e-5 * abs(a)) }
+        // 40 pieces + the blank.
+        XCTAssertEqual(try weights(two.appendingPathComponent("checkpoints/epoch-002.safetensors"))["classifier.bias"]?.count, 41)
+    }
+
     /// Process ids whose parent is `pid` (from /proc).
     func children(of pid: Int32) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

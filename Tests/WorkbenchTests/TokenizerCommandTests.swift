@@ -96,17 +96,81 @@ final class TokenizerCommandTests: XCTestCase {
         XCTAssertNotNil(o[8]["text"] as? String)
         let svg = try String(contentsOfFile: dir.path + "/align.svg", encoding: .utf8)
         XCTAssertTrue(svg.contains("▁the"), "the figure's rows are labelled with the pieces")
-        // The word LM is not applied to subword outputs yet: refused, not misapplied.
+        // A word LM over subword outputs: small.arpa knows the, cat, sat, on, mat. With --unk-score -inf every word
+        // of the answer is one of them (the random matrix alone spells other words); with α = β = u = 0 its terms
+        // vanish and the answer is the LM-free one; the notebook's fusion (a rule about the space) is refused.
         let lm = Self.root.appendingPathComponent("fixtures/lm/small.arpa").path
-        let refused = try run(prelude + "; beam --lm \(lm) --json")
+        let vocabulary: Set<String> = ["the", "cat", "sat", "on", "mat"]
+        let fused = try run(prelude + "; beam --size 16 --lm \(lm) --unk-score -inf --beta 4 --json; beam --size 16 --no-lm --json; "
+                            + "beam --size 16 --lm \(lm) --alpha 0 --beta 0 --unk-score 0 --json")
+        XCTAssertEqual(fused.status, 0, fused.stderr)
+        let replies = objects(fused.stdout).suffix(3).map { $0 }
+        let closed = try XCTUnwrap(replies[0]["text"] as? String), free = try XCTUnwrap(replies[1]["text"] as? String)
+        let closedWords = closed.split(separator: " ").map(String.init)
+        XCTAssertFalse(closedWords.isEmpty, closed)
+        XCTAssertTrue(closedWords.allSatisfy(vocabulary.contains), closed)
+        XCTAssertFalse(free.split(separator: " ").allSatisfy { vocabulary.contains(String($0)) }, free)
+        XCTAssertEqual(replies[0]["fusion"] as? String, "shallow")
+        XCTAssertEqual(replies[2]["text"] as? String, free)
+        XCTAssertEqual(replies[2]["score"] as? Double, replies[1]["score"] as? Double)
+        let refused = try run(prelude + "; beam --lm \(lm) --fusion notebook --json")
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stdout.contains("does not yet support a subword label set"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("use shallow fusion (--fusion shallow) with a subword model"), refused.stdout)
         // A matrix of the wrong width for the tokenizer is refused when loaded.
         let m = dir.appendingPathComponent("m.txt").path
         XCTAssertEqual(try run("probs random 5; probs save \(m)").status, 0)
         let wrong = try run("probs load \(m) --tokenizer \(model) --json")
         XCTAssertEqual(wrong.status, 1)
         XCTAssertTrue(wrong.stdout.contains("has 29 columns, but the tokenizer's label set has 37 classes"), wrong.stdout)
+    }
+
+    /// eval and transcribe of a subword checkpoint with a word LM built from the training transcripts
+    /// (`corpus text`, `lm build`). Oracles that do not depend on what a two-epoch model hears: with
+    /// `--unk-score -inf` every word of every hypothesis is a training word (the LM's vocabulary), which the LM-free
+    /// beam's hypotheses are not; with α = β = u = 0 the hypotheses are the LM-free beam's.
+    func testEvalAndTranscribeASubwordCheckpointWithAWordLM() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data").path
+        let synth = try TrellisBinary.run(["corpus", "synth", "--out", data, "--train", "16", "--test", "4", "--seed", "5", "--json"])
+        try XCTSkipIf(synth.status != 0 && synth.stderr.contains("espeak"), "speech synthesis tools missing: \(synth.stderr)")
+        XCTAssertEqual(synth.status, 0, synth.stderr)
+        let text = dir.appendingPathComponent("train.txt").path, bpe = dir.appendingPathComponent("t.bpe").path
+        let arpa = dir.appendingPathComponent("train.arpa").path, run = dir.appendingPathComponent("run").path
+        for args in [["corpus", "text", data, "--subset", "train", "--out", text], ["tokenizer", "train", text, "--vocab", "40", "--out", bpe],
+                     ["lm", "build", text, "--order", "2", "--out", arpa, "--discount-fallback", "0.5", "1", "1.5"],
+                     ["train", "--model", "bilstm", "--data", data, "--out", run, "--epochs", "2", "--tokenizer", bpe, "--threads", "1"]
+                        + TrainCommandTests.tiny] {
+            let r = try TrellisBinary.run(args)
+            XCTAssertEqual(r.status, 0, "\(args[0]) \(args[1]): \(r.stderr)")
+        }
+        let vocabulary = Set(try String(contentsOfFile: text, encoding: .utf8).split(whereSeparator: \.isWhitespace).map(String.init))
+        func hypotheses(_ options: [String]) throws -> [String] {
+            let out = dir.appendingPathComponent("trn-\(options.joined())").path
+            let r = try TrellisBinary.run(["eval", "--checkpoint", run, "--data", data, "--subset", "test", "--decoder", "beam",
+                                           "--beam", "16", "--prune", "0", "--trn", out, "--json"] + options)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            // hyp.trn: "words (id)" per line.
+            return try String(contentsOfFile: out + "/hyp.trn", encoding: .utf8).split(separator: "\n").map {
+                String($0[..<($0.range(of: " (", options: .backwards)?.lowerBound ?? $0.endIndex)])
+            }
+        }
+        let free = try hypotheses([])
+        let closed = try hypotheses(["--lm", arpa, "--unk-score", "-inf", "--beta", "6"])
+        let zero = try hypotheses(["--lm", arpa, "--alpha", "0", "--beta", "0", "--unk-score", "0"])
+        XCTAssertEqual(closed.count, 4)
+        let closedWords = closed.flatMap { $0.split(separator: " ").map(String.init) }
+        XCTAssertFalse(closedWords.isEmpty, "\(closed)")
+        XCTAssertTrue(closedWords.allSatisfy(vocabulary.contains), "\(closed)")
+        XCTAssertFalse(free.flatMap { $0.split(separator: " ") }.allSatisfy { vocabulary.contains(String($0)) }, "\(free)")
+        XCTAssertEqual(zero, free)
+        // transcribe decodes the same way.
+        let flac = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: data + "/test").sorted().first { $0.hasSuffix(".flac") })
+        let t = try TrellisBinary.run(["transcribe", data + "/test/" + flac, "--checkpoint", run, "--decoder", "beam", "--beam", "16",
+                                       "--prune", "0", "--lm", arpa, "--unk-score", "-inf", "--beta", "6", "--json"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let said = try XCTUnwrap(objects(t.stdout).last?["text"] as? String)
+        XCTAssertTrue(said.split(separator: " ").allSatisfy { vocabulary.contains(String($0)) }, said)
     }
 
     private static let root = URL(fileURLWithPath: #filePath)

@@ -605,18 +605,10 @@ struct Beam: WorkbenchCommand {
         } else if !noLm {
             model = session.ctc.languageModel
         }
+        // With subwords the word LM scores a word when the next ▁-piece (or the end) completes it.
         let labelSet = session.ctc.labelSet
-        if labelSet.kind != .characters {
-            // The word LM is applied at the space class; subword pieces mark word starts instead (not yet supported).
-            if lm != nil { throw WorkbenchError("beam search with a language model does not yet support a subword label set; run 'beam --no-lm'") }
-            model = nil
-        }
         var options = fusion.options(beamSize: size, prune: prune, hasLM: model != nil)
         options.lmStartsWithSentenceBegin = sentenceBegin
-        if labelSet.kind != .characters {
-            options.blank = labelSet.blank
-            options.space = -1
-        }
         let size = options.beamSize
         if size <= BeamSearchOptions.maxBeamSize {    // a size beyond the bound gets decode's own message
             try MemoryLimit.current().check(PrefixBeamSearch.worstCaseBytes(frames: m.frames, classes: m.classes, beamSize: size),
@@ -626,7 +618,7 @@ struct Beam: WorkbenchCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         let result: BeamSearchResult
         do {
-            result = try PrefixBeamSearch.decode(m, options: options, languageModel: model, shouldStop: { Interrupt.isRequested })
+            result = try PrefixBeamSearch.decode(m, options: options, languageModel: model, labels: labelSet, shouldStop: { Interrupt.isRequested })
         } catch CTCError.stopped {
             throw Interrupted()
         } catch {

@@ -100,22 +100,22 @@ struct TuneLM: WorkbenchCommand {
         let utts = try dataSet.utterances()
         let model = try loadLanguageModel(lm, session: &session, quiet: json)
         let decoderLM = fusion == .shallow ? DecoderLanguageModel(model) : DecoderLanguageModel(model, vocabulary: [])
-        let cases = try modelOutputs(over: utts)
+        let (cases, labels) = try modelOutputs(over: utts)
         let workers = threads.map(Workers.init) ?? .available
         var base = BeamSearchOptions(beamSize: beam ?? (fusion == .shallow ? ShallowFusionDefaults.beamSize : 5), prune: prune,
                                      fusion: fusion, unkScore: unkScore)
         base.alpha = 0; base.beta = 0
         let stop: @Sendable () -> Bool = { Interrupt.isRequested }
 
-        guard let greedyHyps = try LMTuning.decodeAll(cases, with: .greedy, workers: workers, shouldStop: stop),
-              let plainHyps = try LMTuning.decodeAll(cases, with: .beam(base, nil), workers: workers, shouldStop: stop) else { throw Interrupted() }
+        guard let greedyHyps = try LMTuning.decodeAll(cases, with: .greedy, labels: labels, workers: workers, shouldStop: stop),
+              let plainHyps = try LMTuning.decodeAll(cases, with: .beam(base, nil), labels: labels, workers: workers, shouldStop: stop) else { throw Interrupted() }
         let greedy = try LMTuning.rates(cases, greedyHyps), plain = try LMTuning.rates(cases, plainHyps)
 
         var bar = ProgressBar(total: alphas.count * betas.count, label: "tune-lm", enabled: !json && ProgressBar.standardErrorIsTerminal)
         var done = 0
         let cells: [TuningCell]
         do {
-            guard let grid = try LMTuning.grid(cases, alphas: alphas, betas: betas, base: base, lm: decoderLM, workers: workers,
+            guard let grid = try LMTuning.grid(cases, alphas: alphas, betas: betas, base: base, lm: decoderLM, labels: labels, workers: workers,
                                                shouldStop: stop, onCell: { cell in
                 done += 1
                 bar.update(done: done, detail: String(format: "cells (α %.2f β %.2f: WER %.1f %%)", cell.alpha, cell.beta, 100 * cell.wer))
@@ -163,15 +163,16 @@ struct TuneLM: WorkbenchCommand {
         if let out { Console.out("wrote \(out)") }
     }
 
-    /// The checkpoint's matrices over `utts`, once, with a progress bar.
-    func modelOutputs(over utts: [Utterance]) throws -> [DecodingCase] {
+    /// The checkpoint's matrices over `utts`, once, with a progress bar, and what its classes are (characters or
+    /// the subword pieces its metadata carries).
+    func modelOutputs(over utts: [Utterance]) throws -> (cases: [DecodingCase], labels: LabelSet) {
         var loaded = try loadCheckpoint(checkpoint)
         if let threads { loaded.model.setWorkers(Workers(threads)) }
         var cases: [DecodingCase] = []
         var bar = ProgressBar(total: 1, label: "model", enabled: !json && ProgressBar.standardErrorIsTerminal)
         let skipped: [SkippedItem]
         do {
-            skipped = try loaded.model.outputs(over: utts, features: loaded.features, batchSize: dataSet.batch,
+            skipped = try loaded.model.outputs(over: utts, features: loaded.features, labels: loaded.labels, batchSize: dataSet.batch,
                                                shouldStop: { Interrupt.isRequested }) { batch, out, done, total in
                 for (i, m) in try out.logProbabilities().enumerated() {
                     cases.append(DecodingCase(id: batch.ids[i], matrix: m, reference: batch.transcripts[i]))
@@ -184,7 +185,7 @@ struct TuneLM: WorkbenchCommand {
         try Interrupt.check()
         for item in skipped { Console.error("skipped \(item.detail) (\(item.reason.rawValue))") }
         guard !cases.isEmpty else { throw WorkbenchError("\(checkpoint): no utterance could be read") }
-        return cases.sorted { $0.id < $1.id }
+        return (cases.sorted { $0.id < $1.id }, loaded.labels)
     }
 
     /// WER % over the grid: α down the rows, β across, the best cell marked.
