@@ -1,7 +1,8 @@
 // Trainer: the notebook's training loop (Cells 33–40) as a resumable run. Per epoch: length-bucketed, shuffled
-// batches, augmented as the options ask (SpecAugment, speed, reverberation, noise); one TrainStep each (bad batches skipped and counted, utterances whose audio does not
-// decode left out and named); then evaluation on the test
-// subset, the probability matrices of a few fixed test utterances, a checkpoint and one metrics line.
+// batches, augmented as the options ask (SpecAugment, speed, reverberation, noise: `TrainingOptions.trainingPipeline`);
+// one TrainStep each (bad batches skipped and counted, utterances whose audio does not decode left out and named);
+// then evaluation on the test subset, the probability matrices of a few fixed test utterances, a checkpoint and
+// one metrics line.
 // Everything random derives from (seed, epoch, batch index, place in the batch), so a run resumed from any
 // checkpoint continues exactly as the uninterrupted one would have.
 // Under mpirun every rank runs this loop on its share of each batch (DataParallel.swift: the per-step collectives,
