@@ -6,6 +6,7 @@
 // The contract (B = batch size, M = mel bins, T = frames of the longest utterance):
 //   Batch.features        [Float], B × M × T row-major: features[(b * M + m) * T + t]; frames t ≥ featureLengths[b]
 //                         are 0. This is the notebook's (batch, 1, n_mels, time) tensor without the channel axis.
+//                         With frame stacking (FeatureSpec.stack K) M is K × mel bins and T counts stacked frames.
 //   Batch.featureLengths  [Int], B: real frames per utterance (torchaudio: 1 + samples / hop). The model turns them
 //                         into its output lengths (`ModelConfig.outputLengths`, the one formula).
 //   Batch.labels          [[Int]], B: the label set's class ids, blank excluded (characters 0...27; subword
@@ -18,9 +19,10 @@
 //                         utterance's masks from a stream keyed by its place, so a shard draws what the whole
 //                         batch draws for it.
 //
-// Features per utterance: waveform (at the FeatureSpec's rate) → optional speed perturbation and noise → mel
-// (optional log, optional per-utterance normalisation) → optional SpecAugment (after normalisation, so masks hold
-// the mean 0). Everything random derives from (seed, epoch, batch index, place in the batch), so a run is
+// Features per utterance: waveform (at the FeatureSpec's rate) → optional speed perturbation, reverberation and
+// noise (in that order: the room reverberates the talker, the noise is added at the microphone) → mel (optional log,
+// optional per-utterance normalisation) → optional SpecAugment (after normalisation, so masks hold the mean 0) →
+// frame stacking (FeatureSpec.stack; after the masks, so a mask covers whole mel frames as without stacking). Everything random derives from (seed, epoch, batch index, place in the batch), so a run is
 // reproducible however threads interleave and however many processes share the batch.
 import Base
 import Audio
@@ -76,18 +78,26 @@ public struct FeaturePipeline: Sendable {
     public var specAugment: SpecAugment?
     /// Speed-perturbation factors drawn uniformly per utterance (e.g. [0.9, 1.0, 1.1]); empty = none.
     public var speedFactors: [Double]
-    /// Additive white noise at an SNR drawn uniformly from this range (dB); nil = none.
+    /// Additive noise at an SNR drawn uniformly from this range (dB); nil = none.
     public var noiseSNR: ClosedRange<Double>?
+    /// The additive noise's spectrum.
+    public var noiseColor: NoiseColor
+    /// Probability that an utterance is reverberated by a synthetic room (RoomImpulse.random); 0 = never.
+    public var reverbProbability: Double
+    /// The rooms' RT60 (s) and direct-to-reverberant ratio (dB), drawn uniformly per reverberated utterance.
+    public var reverbRT60: ClosedRange<Double> = 0.2...0.8
+    public var reverbDRR: ClosedRange<Double> = 0...10
 
     public init(features: FeatureSpec, specAugment: SpecAugment? = SpecAugment(),
-                speedFactors: [Double] = [], noiseSNR: ClosedRange<Double>? = nil) {
+                speedFactors: [Double] = [], noiseSNR: ClosedRange<Double>? = nil, noiseColor: NoiseColor = .white,
+                reverbProbability: Double = 0) {
         self.features = features; self.specAugment = specAugment; self.speedFactors = speedFactors
-        self.noiseSNR = noiseSNR
+        self.noiseSNR = noiseSNR; self.noiseColor = noiseColor; self.reverbProbability = reverbProbability
     }
 
     public var mel: MelConfig { features.melConfig }
 
-    var perturbsWaveform: Bool { !speedFactors.isEmpty || noiseSNR != nil }
+    var perturbsWaveform: Bool { !speedFactors.isEmpty || noiseSNR != nil || reverbProbability > 0 }
 }
 
 /// Batches of utterance indices: sorted by duration so each batch holds similar lengths (little padding), the
@@ -153,15 +163,21 @@ public final class FeatureExtractor: @unchecked Sendable {
                     let f = pipeline.speedFactors[Int(rng.next() % UInt64(pipeline.speedFactors.count))]
                     wave = try Perturbation.speed(wave, factor: f)
                 }
+                if pipeline.reverbProbability > 0, rng.nextUnit() < pipeline.reverbProbability {
+                    let rir = try RoomImpulse.random(rt60: pipeline.reverbRT60, drrDB: pipeline.reverbDRR,
+                                                     sampleRate: wave.sampleRate, using: &rng)
+                    wave = Perturbation.reverb(wave, rir)
+                }
                 if let snr = pipeline.noiseSNR {
-                    wave = Perturbation.addNoise(wave, snrDB: rng.uniform(snr.lowerBound, snr.upperBound), using: &rng)
+                    wave = Perturbation.addNoise(wave, snrDB: rng.uniform(snr.lowerBound, snr.upperBound),
+                                                 color: pipeline.noiseColor, using: &rng)
                 }
             }
             m = try mel(wave)
             if !waveAug, cacheEnabled { lock.withLock { cache[u.id] = m } }
         }
         if augment, let spec = pipeline.specAugment { spec.apply(&m, using: &rng) }
-        return m
+        return m.stacked(pipeline.features.stack)
     }
 
     /// Pads and stacks utterances into a Batch (see the layout at the top of this file). An utterance whose audio
@@ -203,7 +219,7 @@ public final class FeatureExtractor: @unchecked Sendable {
 
     private func stack(_ feats: [FeatureMatrix], labels: [[Int]], transcripts: [String], ids: [String], skipped: [SkippedItem],
                        places: [Int]? = nil) -> Batch {
-        let nMels = pipeline.mel.nMels, tMax = feats.map(\.frames).max() ?? 0
+        let nMels = pipeline.features.inputWidth, tMax = feats.map(\.frames).max() ?? 0
         var x = [Float](repeating: 0, count: feats.count * nMels * tMax)
         x.withUnsafeMutableBufferPointer { dst in
             for (b, f) in feats.enumerated() {

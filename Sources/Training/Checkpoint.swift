@@ -113,8 +113,8 @@ public enum Checkpoint {
         try StateDict.load(file, into: &model, source: path)
         model.setMode(.evaluation)
         let features = FeatureSpec.from(metadata: file.metadata, nMels: config.nFeats)
-        guard features.nMels == config.nFeats else {
-            throw RunFolderError("\(path): the feature settings name \(features.nMels) mel bands, the model takes \(config.nFeats)")
+        guard features.inputWidth == config.nFeats else {
+            throw RunFolderError("\(path): the feature settings name \(features.nMels) mel bands\(features.stack > 1 ? " × \(features.stack) stacked frames" : ""), the model takes \(config.nFeats)")
         }
         let labels = try labelSet(metadata: file.metadata, classes: config.nClass, path: path)
         return LoadedModel(model: model, features: features, path: path, labels: labels)

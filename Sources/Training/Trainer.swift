@@ -1,7 +1,8 @@
 // Trainer: the notebook's training loop (Cells 33–40) as a resumable run. Per epoch: length-bucketed, shuffled
-// batches with SpecAugment; one TrainStep each (bad batches skipped and counted, utterances whose audio does not
-// decode left out and named); then evaluation on the test
-// subset, the probability matrices of a few fixed test utterances, a checkpoint and one metrics line.
+// batches, augmented as the options ask (SpecAugment, speed, reverberation, noise: `TrainingOptions.trainingPipeline`);
+// one TrainStep each (bad batches skipped and counted, utterances whose audio does not decode left out and named);
+// then evaluation on the test subset, the probability matrices of a few fixed test utterances, a checkpoint and
+// one metrics line.
 // Everything random derives from (seed, epoch, batch index, place in the batch), so a run resumed from any
 // checkpoint continues exactly as the uninterrupted one would have.
 // Under mpirun every rank runs this loop on its share of each batch (DataParallel.swift: the per-step collectives,
@@ -154,8 +155,7 @@ public enum Trainer {
         if skipped > 0 { events.log("note: \(skipped) corpus item(s) skipped (see 'corpus stats' for the reasons)") }
         let features = o.features
         let labels = try run.labelSet(o, group: group)     // followers get rank 0's tokenizer: they have no run folder
-        let extractor = try Corpus.FeatureExtractor(FeaturePipeline(features: features, specAugment: o.specAugment ? SpecAugment() : nil),
-                                                    labels: labels)
+        let extractor = try Corpus.FeatureExtractor(o.trainingPipeline, labels: labels)
         let testUtterances = data.test?.utterances ?? []
         let fixed = Array(testUtterances.sorted { $0.id < $1.id }.prefix(o.alignmentUtterances))
         let stepsPerEpoch = (data.train.utterances.count + o.batchSize - 1) / o.batchSize
@@ -212,7 +212,7 @@ public enum Trainer {
         while position.epoch < o.epochs {
             let epoch = position.epoch + 1
             let loader = try BatchLoader(utterances: data.train.utterances, batchSize: o.batchSize, extractor: extractor,
-                                         shuffle: true, augment: o.specAugment, seed: o.seed, epoch: epoch, startAt: position.step,
+                                         shuffle: true, augment: o.augments, seed: o.seed, epoch: epoch, startAt: position.step,
                                          shard: (group.rank, group.size))
             // One bar for the whole run: its ETA counts the epochs still to come (and, through wallSeconds, their
             // evaluations), not only the rest of this epoch.

@@ -6,7 +6,12 @@
 //    (the models leave the all-blank plateau in their first epoch instead of their second to fourth: docs/training.md);
 //  - `notebook(kind)` (`--seed-faithful`): raw power mel, the notebook's exact models (Cells 32/40), lr 1e-3,
 //    batch 64, 20 epochs, no clipping, padded frames fed through the LSTMs as in the notebook.
+// Augmentations (issue 11; all off unless asked for, so both recipes and every older run.json keep their meaning):
+// SpecAugment's mask counts and adaptive time masks, speed perturbation, additive white or pink noise, synthetic
+// reverberation. Frame stacking is not here but in `features` (FeatureSpec.stack): it changes the model's input,
+// so evaluation and transcription need it too.
 import Base
+import Corpus
 import CTC
 import Audio
 import Foundation
@@ -34,6 +39,17 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var evalBatchSize: Int = 16
     /// The subword tokenizer the run trains on (`train --tokenizer`); nil = the notebook's 29 characters.
     public var tokenizer: TokenizerRecord? = nil
+    /// SpecAugment's masks per axis, and the adaptive time-mask ratio (width parameter = ratio × frames; nil = 15 frames).
+    public var timeMasks: Int = 1
+    public var freqMasks: Int = 1
+    public var timeMaskRatio: Double? = nil
+    /// Speed-perturbation factors, one drawn uniformly per training utterance (empty = none).
+    public var speedPerturb: [Double] = []
+    /// Additive noise at an SNR (dB) drawn uniformly from this range per training utterance (nil = none).
+    public var noiseSNR: ClosedRange<Double>? = nil
+    public var noiseColor: NoiseColor = .white
+    /// Probability that a training utterance is reverberated by a synthetic room (0 = never).
+    public var reverb: Double = 0
 
     enum CodingKeys: String, CodingKey {
         case model, epochs, seed, threads, features
@@ -42,6 +58,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case specAugment = "spec_augment", packSequences = "pack_sequences", maxMinutes = "max_minutes"
         case alignmentUtterances = "alignment_utterances", evalBatchSize = "eval_batch_size", zeroInfinity = "zero_infinity"
         case blankBias = "blank_bias", tokenizer
+        case timeMasks = "time_masks", freqMasks = "freq_masks", timeMaskRatio = "time_mask_ratio"
+        case speedPerturb = "speed_perturb", noiseSNR = "noise_snr", noiseColor = "noise_color", reverb
     }
 
     /// Run files written before the features were one object kept `log_mel` and `normalize` beside the other
@@ -85,6 +103,24 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         evalBatchSize = try c.decodeIfPresent(Int.self, forKey: .evalBatchSize) ?? evalBatchSize
         blankBias = try c.decodeIfPresent(Double.self, forKey: .blankBias)
         tokenizer = try c.decodeIfPresent(TokenizerRecord.self, forKey: .tokenizer)
+        // Absent in run files written before the augmentations existed: those runs had exactly these defaults.
+        timeMasks = try c.decodeIfPresent(Int.self, forKey: .timeMasks) ?? timeMasks
+        freqMasks = try c.decodeIfPresent(Int.self, forKey: .freqMasks) ?? freqMasks
+        timeMaskRatio = try c.decodeIfPresent(Double.self, forKey: .timeMaskRatio)
+        speedPerturb = try c.decodeIfPresent([Double].self, forKey: .speedPerturb) ?? speedPerturb
+        noiseSNR = try c.decodeIfPresent(ClosedRange<Double>.self, forKey: .noiseSNR)
+        noiseColor = try c.decodeIfPresent(NoiseColor.self, forKey: .noiseColor) ?? noiseColor
+        reverb = try c.decodeIfPresent(Double.self, forKey: .reverb) ?? reverb
+    }
+
+    /// Whether training batches are augmented at all (SpecAugment or any waveform perturbation).
+    public var augments: Bool { specAugment || !speedPerturb.isEmpty || noiseSNR != nil || reverb > 0 }
+
+    /// How the trainer turns training audio into the model's input.
+    public var trainingPipeline: FeaturePipeline {
+        let spec = specAugment ? SpecAugment(timeMasks: timeMasks, freqMasks: freqMasks, timeMaskRatio: timeMaskRatio) : nil
+        return FeaturePipeline(features: features, specAugment: spec, speedFactors: speedPerturb, noiseSNR: noiseSNR,
+                               noiseColor: noiseColor, reverbProbability: reverb)
     }
 
     public static func corrected(_ kind: ModelKind) -> TrainingOptions {
@@ -121,8 +157,19 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
             if model.nClass != t.pieces + 1 { return "the model outputs \(model.nClass) classes but the tokenizer has \(t.pieces) pieces + blank" }
             if !model.linearClassifier && model.kind != .dnn { return "--tokenizer needs a Linear classifier (not the 29-wide projection head of --seed-faithful or --head proj)" }
         }
+        if !(0...20).contains(timeMasks) { return "--time-masks must be between 0 and 20 (got \(timeMasks))" }
+        if !(0...20).contains(freqMasks) { return "--freq-masks must be between 0 and 20 (got \(freqMasks))" }
+        if let r = timeMaskRatio, !(r > 0 && r <= 1) { return "--time-mask-ratio must be in (0, 1] (got \(r))" }
+        if let f = speedPerturb.first(where: { !($0 >= 0.5 && $0 <= 2) }) { return "--speed-perturb factors must be between 0.5 and 2 (got \(f))" }
+        if let r = noiseSNR, !(r.lowerBound.isFinite && r.upperBound.isFinite && r.lowerBound >= -30 && r.upperBound <= 100) {
+            return "--noise-snr must lie between -30 and 100 dB (got \(r.lowerBound):\(r.upperBound))"
+        }
+        if !(reverb >= 0 && reverb <= 1) { return "--reverb is a probability, between 0 and 1 (got \(reverb))" }
         if let e = features.validationError() { return e }
-        if features.nMels != model.nFeats {
+        if features.inputWidth != model.nFeats {
+            if features.stack > 1 {
+                return "the features have \(features.nMels) mel bins × \(features.stack) stacked frames = \(features.inputWidth) values per frame but the model reads \(model.nFeats)"
+            }
             return "the features have \(features.nMels) mel bins but the model reads \(model.nFeats)"
         }
         return nil

@@ -83,3 +83,52 @@ final class BatchingTests: XCTestCase {
         XCTAssertThrowsError(try ex.batch(recording: utts[1].audioPath))
     }
 }
+
+extension BatchingTests {
+    /// Frame stacking in a batch: K × bins values per frame, ceil(T / K) frames per utterance, the durations still
+    /// in seconds of audio, and each utterance's matrix the stacked matrix of its unstacked features.
+    func testStackedBatchesHoldTheStackedFeatures() throws {
+        let utts = try makeCorpus(3)
+        var spec = FeatureSpec(nMels: 16, logMel: true, normalize: true)
+        let plain = try FeatureExtractor(FeaturePipeline(features: spec, specAugment: nil)).batch(utts, augment: false, seed: 0)
+        spec.stack = 3
+        let b = try FeatureExtractor(FeaturePipeline(features: spec, specAugment: nil)).batch(utts, augment: false, seed: 0)
+        XCTAssertEqual(b.nMels, 48)
+        XCTAssertEqual(b.featureLengths, [9, 11, 14])                // ceil([25, 33, 41] / 3)
+        XCTAssertEqual(b.maxFrames, 14)
+        XCTAssertEqual(b.audioSeconds, Double(9 + 11 + 14) * 3 * 200 / 16000, accuracy: 1e-12)
+        for i in 0..<3 {
+            let t = plain.featureLengths[i]
+            var m = FeatureMatrix(bins: 16, frames: t)
+            for r in 0..<16 { for f in 0..<t { m[r, f] = plain.features[(i * 16 + r) * plain.maxFrames + f] } }
+            let s = m.stacked(3)
+            for r in 0..<48 {
+                for f in 0..<b.maxFrames {
+                    XCTAssertEqual(b.features[(i * 48 + r) * b.maxFrames + f], f < s.frames ? s[r, f] : 0)
+                }
+            }
+        }
+    }
+
+    /// Waveform augmentations change the features (and are not cached), are reproduced by the same seed, and
+    /// leave evaluation (augment: false) alone.
+    func testWaveformAugmentationsAreDrawnPerUtteranceAndReproducible() throws {
+        let utts = try makeCorpus(4)
+        let spec = FeatureSpec(nMels: 16, logMel: true, normalize: true)
+        let clean = try FeatureExtractor(FeaturePipeline(features: spec, specAugment: nil)).batch(utts, augment: true, seed: 4)
+        for pipeline in [FeaturePipeline(features: spec, specAugment: nil, noiseSNR: 0...10, noiseColor: .pink),
+                         FeaturePipeline(features: spec, specAugment: nil, reverbProbability: 1),
+                         FeaturePipeline(features: spec, specAugment: nil, speedFactors: [0.8])] {
+            let ex = try FeatureExtractor(pipeline)
+            let a = try ex.batch(utts, augment: true, seed: 4), again = try ex.batch(utts, augment: true, seed: 4)
+            XCTAssertEqual(a.features, again.features)
+            XCTAssertNotEqual(a.features, clean.features)
+            XCTAssertEqual(try ex.batch(utts, augment: false, seed: 4).features, clean.features)
+        }
+        // Speed 0.8 plays the audio 1.25 times longer: 1 + samples / hop frames of the resampled audio.
+        let slow = try FeatureExtractor(FeaturePipeline(features: spec, specAugment: nil, speedFactors: [0.8])).batch(utts, augment: true, seed: 4)
+        for (i, u) in utts.enumerated() {
+            XCTAssertEqual(Double(slow.featureLengths[i]), 1 + Double(u.frames) * 1.25 / 200, accuracy: 1.5)
+        }
+    }
+}

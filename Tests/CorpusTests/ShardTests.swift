@@ -7,9 +7,22 @@ import Audio
 
 extension BatchingTests {
     func testShardsPaddedToTheGlobalLengthAreSlicesOfTheWholeBatch() throws {
+        try checkShards(FeaturePipeline(features: FeatureSpec(nMels: 20, logMel: true, normalize: true),
+                                        specAugment: SpecAugment(timeMaskParam: 5, freqMaskParam: 4)))
+    }
+
+    /// The same with every augmentation of `train` and frame stacking: speed, reverberation and noise are drawn from
+    /// the utterance's stream as the masks are, so a rank's share still holds what the whole batch holds.
+    func testShardsAreSlicesOfTheWholeBatchWithEveryAugmentation() throws {
+        var spec = FeatureSpec(nMels: 20, logMel: true, normalize: true)
+        spec.stack = 2
+        try checkShards(FeaturePipeline(features: spec, specAugment: SpecAugment(timeMaskParam: 5, freqMaskParam: 4, timeMasks: 2,
+                                                                                 freqMasks: 2, timeMaskRatio: 0.1),
+                                        speedFactors: [0.9, 1.0, 1.1], noiseSNR: 5...20, noiseColor: .pink, reverbProbability: 0.5))
+    }
+
+    func checkShards(_ pipeline: FeaturePipeline) throws {
         let utts = try makeCorpus(11)
-        let pipeline = FeaturePipeline(features: FeatureSpec(nMels: 20, logMel: true, normalize: true),
-                                       specAugment: SpecAugment(timeMaskParam: 5, freqMaskParam: 4))
         func epoch(_ shard: (Int, Int)) throws -> [Batch] {
             let loader = try BatchLoader(utterances: utts, batchSize: 5, extractor: try FeatureExtractor(pipeline),
                                          shuffle: true, augment: true, seed: 9, epoch: 3, shard: shard)

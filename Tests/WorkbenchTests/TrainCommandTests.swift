@@ -191,4 +191,50 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertNotEqual(proj.status, 0)
         XCTAssertTrue(proj.stderr.contains("--blank-bias needs a Linear classifier"), proj.stderr)
     }
+
+    /// The augmentation options and --stack (issue 11) reach run.json under their keys; the stacked input width
+    /// reaches the model and the checkpoint's FeatureSpec, so eval and transcribe stack as training did; none of
+    /// them may change on --resume; nonsense is refused before anything is written.
+    func testAugmentationsAndStackingAreRecordedWhereEvalFindsThem() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try synthCorpus(dir)
+        let run = dir.appendingPathComponent("run")
+        let flags = ["--mels", "20", "--stack", "2", "--time-masks", "2", "--freq-masks", "3", "--time-mask-ratio", "0.05",
+                     "--speed-perturb", "0.9,1.1", "--noise-snr", "10:20", "--noise-color", "pink", "--reverb", "0.5"]
+        let r = try TrellisBinary.run(["train", "--model", "bilstm", "--data", data, "--out", run.path, "--epochs", "1"] + flags + Self.tiny)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("run.json"))) as? [String: Any]
+        let options = saved?["options"] as? [String: Any]
+        XCTAssertEqual((options?["features"] as? [String: Any])?["stack"] as? Int, 2)
+        XCTAssertEqual((options?["model"] as? [String: Any])?["n_feats"] as? Int, 40)
+        XCTAssertEqual(options?["time_masks"] as? Int, 2)
+        XCTAssertEqual(options?["freq_masks"] as? Int, 3)
+        XCTAssertEqual(options?["time_mask_ratio"] as? Double, 0.05)
+        XCTAssertEqual(options?["speed_perturb"] as? [Double], [0.9, 1.1])
+        XCTAssertEqual(options?["noise_snr"] as? [Double], [10, 20])
+        XCTAssertEqual(options?["noise_color"] as? String, "pink")
+        XCTAssertEqual(options?["reverb"] as? Double, 0.5)
+        // eval and transcribe read the stacking from the checkpoint: 40 values per frame or the model could not run.
+        let e = try TrellisBinary.run(["eval", "--checkpoint", run.path, "--data", data, "--subset", "test", "--json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let audio = try FileManager.default.subpathsOfDirectory(atPath: data + "/test").first { $0.hasSuffix(".flac") }
+        let t = try TrellisBinary.run(["transcribe", data + "/test/" + (audio ?? "missing.flac"), "--checkpoint", run.path, "--json"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        for flag in [["--stack", "1"], ["--time-masks", "1"], ["--speed-perturb", "1"], ["--noise-snr", "5"], ["--reverb", "0"]] {
+            let resume = try TrellisBinary.run(["train", "--resume", run.path] + flag)
+            XCTAssertTrue(resume.stderr.contains("\(flag[0]) cannot change"), resume.stderr)
+        }
+        for (bad, message) in [(["--no-spec-augment", "--time-masks", "2"], "--time-masks shapes SpecAugment's masks"),
+                               (["--noise-snr", "30:10"], "the lower SNR 30.0 is above the upper 10.0"),
+                               (["--speed-perturb", "0.9,fast"], "--speed-perturb takes comma-separated numbers"),
+                               (["--noise-color", "pink"], "--noise-color needs --noise-snr")] {
+            let out = dir.appendingPathComponent("bad").path
+            let b = try TrellisBinary.run(["train", "--data", data, "--out", out] + bad + Self.tiny)
+            XCTAssertNotEqual(b.status, 0)
+            XCTAssertTrue(b.stderr.contains(message), b.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/run.json"))
+        }
+    }
 }
+

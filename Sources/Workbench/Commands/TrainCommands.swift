@@ -1,6 +1,7 @@
 // `train`, `eval` and `transcribe`: the trainer and the trained models from the command line and the shell.
 // The work lives in the Training module; these types only turn options into its calls and its results into text.
 import ArgumentParser
+import Audio
 import Base
 import CTC
 import Corpus
@@ -67,6 +68,22 @@ struct Train: WorkbenchCommand {
     var hop: Int?
     @Flag(name: .customLong("no-spec-augment"), help: "Train without SpecAugment.")
     var noSpecAugment = false
+    @Option(name: .customLong("time-masks"), help: "SpecAugment time masks per utterance (default: 1).")
+    var timeMasks: Int?
+    @Option(name: .customLong("freq-masks"), help: "SpecAugment frequency masks per utterance, each up to 20 bands wide (default: 1).")
+    var freqMasks: Int?
+    @Option(name: .customLong("time-mask-ratio"), help: "Adaptive time masks: each up to this fraction of the utterance's frames wide, e.g. 0.05 (default: up to 15 frames whatever the length).", transform: finite)
+    var timeMaskRatio: Double?
+    @Option(name: .customLong("speed-perturb"), help: "Speed perturbation: comma-separated factors, one drawn per training utterance, e.g. 0.9,1.0,1.1 (tempo and pitch change together; default: none).")
+    var speedPerturb: String?
+    @Option(name: .customLong("noise-snr"), help: "Additive noise at a signal-to-noise ratio drawn per training utterance from LO:HI dB, e.g. 10:30, or one value (default: none).")
+    var noiseSNR: String?
+    @Option(name: .customLong("noise-color"), help: "The additive noise's spectrum: white or pink (default: white).")
+    var noiseColor: NoiseColor?
+    @Option(help: "Probability that a training utterance is reverberated by a synthetic room (RT60 0.2-0.8 s, direct-to-reverberant ratio 0-10 dB), e.g. 0.5 (default: 0).", transform: finite)
+    var reverb: Double?
+    @Option(help: "Stack this many consecutive feature frames into one input frame and keep every K-th: the model reads K x mels values per frame and a K-th of the frames (default: 1). The checkpoint records it.")
+    var stack: Int?
     @Option(name: .customLong("blank-bias"), help: "Start the classifier's blank bias at this value and the other biases at 0, or `none` for PyTorch's initialisation (default: \(Train.recipeDefault { $0.blankBias.map { "\($0)" } ?? "none" })). See docs/training.md.", transform: blankBiasChoice)
     var blankBias: BlankBiasChoice?
     @Option(help: "Train on the subword pieces of this tokenizer model (from `tokenizer train`) instead of the 29 characters: the output layer has pieces + 1 classes; the run folder keeps a copy and every checkpoint carries it (default: characters).", completion: .file())
@@ -108,6 +125,32 @@ struct Train: WorkbenchCommand {
         if head != nil && model == .dnn {
             throw ValidationError("--head applies to the recurrent models (lstm, bilstm); the DNN always ends in a Linear classifier")
         }
+        if noSpecAugment, let name = [("--time-masks", timeMasks != nil), ("--freq-masks", freqMasks != nil),
+                                      ("--time-mask-ratio", timeMaskRatio != nil)].first(where: { $0.1 })?.0 {
+            throw ValidationError("\(name) shapes SpecAugment's masks, which --no-spec-augment turns off")
+        }
+        if noiseColor != nil && noiseSNR == nil { throw ValidationError("--noise-color needs --noise-snr (the noise's level)") }
+    }
+
+    /// `--speed-perturb 0.9,1.0,1.1`.
+    static func parseFactors(_ text: String) throws -> [Double] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = parts.map { Double($0) }
+        guard !parts.isEmpty, values.allSatisfy({ $0?.isFinite == true }) else {
+            throw WorkbenchError("--speed-perturb takes comma-separated numbers such as 0.9,1.0,1.1 (got \(text))")
+        }
+        return values.map { $0! }
+    }
+
+    /// `--noise-snr 10:30` (or `20` for a fixed SNR).
+    static func parseSNR(_ text: String) throws -> ClosedRange<Double> {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(parts.count), parts.allSatisfy({ $0?.isFinite == true }) else {
+            throw WorkbenchError("--noise-snr takes LO:HI in dB such as 10:30, or one value (got \(text))")
+        }
+        let lo = parts[0]!, hi = parts.last!!
+        guard lo <= hi else { throw WorkbenchError("--noise-snr: the lower SNR \(lo) is above the upper \(hi)") }
+        return lo...hi
     }
 
     func options() throws -> TrainingOptions {
@@ -123,9 +166,18 @@ struct Train: WorkbenchCommand {
         if let rnnLayers { o.model.nRNNLayers = rnnLayers }
         if let clip { o.clipNorm = clip > 0 ? clip : nil }
         if noSpecAugment { o.specAugment = false }
+        if let timeMasks { o.timeMasks = timeMasks }
+        if let freqMasks { o.freqMasks = freqMasks }
+        if let timeMaskRatio { o.timeMaskRatio = timeMaskRatio }
+        if let speedPerturb { o.speedPerturb = try Train.parseFactors(speedPerturb) }
+        if let noiseSNR { o.noiseSNR = try Train.parseSNR(noiseSNR) }
+        if let noiseColor { o.noiseColor = noiseColor }
+        if let reverb { o.reverb = reverb }
         if let blankBias { o.blankBias = blankBias.value }
         // The model's input width follows the features: one number, two places that must agree.
-        if let mels { o.features.nMels = mels; o.model.nFeats = mels }
+        if let mels { o.features.nMels = mels }
+        if let stack { o.features.stack = stack }
+        if mels != nil || stack != nil { o.model.nFeats = o.features.inputWidth }
         if let hop { o.features.hop = hop }
         switch features {
         case nil: break
@@ -179,7 +231,11 @@ struct Train: WorkbenchCommand {
                                                ("--seed-faithful", seedFaithful), ("--no-spec-augment", noSpecAugment),
                                                ("--features", features != nil), ("--head", head != nil),
                                                ("--mels", mels != nil), ("--hop", hop != nil),
-                                               ("--blank-bias", blankBias != nil), ("--tokenizer", tokenizer != nil)]
+                                               ("--blank-bias", blankBias != nil), ("--tokenizer", tokenizer != nil),
+                                               ("--time-masks", timeMasks != nil), ("--freq-masks", freqMasks != nil),
+                                               ("--time-mask-ratio", timeMaskRatio != nil), ("--speed-perturb", speedPerturb != nil),
+                                               ("--noise-snr", noiseSNR != nil), ("--noise-color", noiseColor != nil),
+                                               ("--reverb", reverb != nil), ("--stack", stack != nil)]
                 if let (name, _) = fixed.first(where: { $0.1 }) {
                     throw WorkbenchError("\(name) cannot change when resuming: the run continues with the options in \(resume)/run.json (only --data, --minutes and the evaluation's decoder options may be given)")
                 }
@@ -207,6 +263,9 @@ struct Train: WorkbenchCommand {
         }
     }
 }
+
+/// `train --noise-color`.
+extension NoiseColor: ExpressibleByArgument {}
 
 /// `train --features`: the model's input features.
 enum FeatureChoice: String, CaseIterable, ExpressibleByArgument { case log, raw }
