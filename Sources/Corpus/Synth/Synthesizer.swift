@@ -129,7 +129,8 @@ public enum Synthesizer {
                 n = k
             }
             guard n <= o.trainCount else {
-                throw CorpusError.invalidParameter("--voices \(n) needs at least \(n) training utterances, one per voice (got --train \(o.trainCount))")
+                let asked = choice == .all ? "all (\(n) voices)" : "\(n)"
+                throw CorpusError.invalidParameter("--voices \(asked) needs at least \(n) training utterances, one per voice (got --train \(o.trainCount))")
             }
             wideVoices = Array(voicePool.prefix(n))
         }
