@@ -2,6 +2,8 @@
 // espeak-ng and flite voice configurations (VoicePool; one configuration = one speaker), resampled to 16 kHz with
 // libsamplerate, optionally tempo-jittered and noised, and written as 16-bit FLAC under OUT/train and OUT/test with
 // SPEAKER-CHAPTER.trans.txt files, OUT/SPEAKERS.txt and OUT/synth.json (the options, for provenance).
+// With `trainVoices` (`--voices N`) the training speakers are the first N of VoicePool's wide pool and each engine
+// keeps its share of the utterances; the test subset is the same as without it.
 // Every utterance depends only on (seed, subset, index), so the corpus is identical for a seed whatever the
 // number of parallel jobs; the test subset uses held-out voices and sentences not in the training subset.
 import Base
@@ -21,6 +23,8 @@ public struct SynthOptions: Sendable {
     /// Speakers per subset; nil = about 40 utterances per training speaker, 20 per test speaker.
     public var trainSpeakers: Int? = nil
     public var testSpeakers: Int? = nil
+    /// Training speakers taken from `VoicePool.trainingPool` (nil = today's draw of `trainSpeakers` speakers).
+    public var trainVoices: VoiceChoice? = nil
     public var minWords = 3
     public var maxWords = 20
     public var maxSeconds = 12.0
@@ -38,11 +42,20 @@ public struct SynthOptions: Sendable {
     }
 }
 
+/// How many of the wide pool's voices speak the training subset (`corpus synth --voices N|all`).
+public enum VoiceChoice: Sendable, Equatable {
+    case first(Int)
+    case all
+}
+
 public struct SynthReport: Sendable {
     public var trainUtterances = 0
     public var testUtterances = 0
     public var trainSpeakers = 0
     public var testSpeakers = 0
+    /// With `--voices`: the training speakers asked for and the size of the pool they came from.
+    public var trainVoices: Int? = nil
+    public var voicePool: Int? = nil
     public var hours = 0.0
     public var seconds = 0.0
     public var sentencesAvailable = 0
@@ -100,16 +113,44 @@ public enum Synthesizer {
         let testPool = Array(order.prefix(max(1, min(o.testCount, order.count / 5))))
         let trainPool = Array(order.dropFirst(testPool.count))
 
-        let trainSpk = o.trainCount == 0 ? 0 : max(1, min(o.trainCount, o.trainSpeakers ?? max(4, min(300, o.trainCount / 40))))
+        let voicePool = VoicePool.trainingPool(engines: Set(weights.keys), seed: o.seed)
+        var wideVoices: [VoiceConfig]? = nil
+        if let choice = o.trainVoices {
+            guard o.trainSpeakers == nil else {
+                throw CorpusError.invalidParameter("give --voices or --train-speakers, not both: --voices sets the training speakers")
+            }
+            let n: Int
+            switch choice {
+            case .all: n = voicePool.count
+            case .first(let k):
+                guard k >= 1, k <= voicePool.count else {
+                    throw CorpusError.invalidParameter("--voices \(k): the training pool has 1 to \(voicePool.count) voices with these engine weights (or say --voices all)")
+                }
+                n = k
+            }
+            guard n <= o.trainCount else {
+                let asked = choice == .all ? "all (\(n) voices)" : "\(n)"
+                throw CorpusError.invalidParameter("--voices \(asked) needs at least \(n) training utterances, one per voice (got --train \(o.trainCount))")
+            }
+            wideVoices = Array(voicePool.prefix(n))
+        }
+        let drawnTrainSpk = max(1, min(o.trainCount, o.trainSpeakers ?? max(4, min(300, o.trainCount / 40))))
+        let trainSpk = o.trainCount == 0 ? 0 : wideVoices?.count ?? drawnTrainSpk
         let testSpk = o.testCount == 0 ? 0 : max(1, min(o.testCount, o.testSpeakers ?? max(2, min(60, o.testCount / 20))))
         var plannedJobs: [Job] = []
         var speakerLines: [String] = []
         for (subset, count, nSpk, heldOut, pool, firstID) in [("train", o.trainCount, trainSpk, false, trainPool, 1001),
                                                                 ("test", o.testCount, testSpk, true, testPool, 9001)] where count > 0 {
-            let voices = assignVoices(weights: weights, count: nSpk, heldOut: heldOut, rng: &rng)
+            // Today's draw runs even when --voices replaces it: the test speakers drawn after it stay the same.
+            var voices = assignVoices(weights: weights, count: heldOut ? nSpk : drawnTrainSpk, heldOut: heldOut, rng: &rng)
+            var order = Array(0..<count).map { $0 % voices.count }
+            if !heldOut, let wide = wideVoices {
+                voices = wide
+                order = utteranceSpeakers(voices: wide, weights: weights, count: count)
+            }
             var perSpeaker = [Int](repeating: 0, count: voices.count)
             for i in 0..<count {
-                let s = i % voices.count
+                let s = order[i]
                 var urng = Xoshiro256StarStar(seed: o.seed, stream: UInt64(i) &+ (heldOut ? 1 << 40 : 0))
                 var cands = [pool[i % pool.count]]
                 for _ in 0..<12 { cands.append(pool[Int(urng.next() % UInt64(pool.count))]) }
@@ -163,6 +204,7 @@ public enum Synthesizer {
                              to: o.output + "/SPEAKERS.txt")
         report.trainSpeakers = trainSpk
         report.testSpeakers = testSpk
+        if let wide = wideVoices { report.trainVoices = wide.count; report.voicePool = voicePool.count }
         report.sentencesAvailable = sentences.count
         report.seconds = Date().timeIntervalSince(started)
         try AtomicFile.write(provenance(o, report), to: o.output + "/synth.json")
@@ -211,6 +253,7 @@ public enum Synthesizer {
         case .espeak:
             args = ["-v", v.voice, "-s", String(Int((Double(v.wordsPerMinute) * tempo).rounded())), "-p", String(v.pitch),
                     "-w", wavPath, "-f", textPath]
+            if v.wordGap > 0 { args += ["-g", String(v.wordGap)] }
         case .flite:
             args = ["-voice", v.voice, "--setf", "duration_stretch=\(String(format: "%.3f", v.stretch / tempo))",
                     "-f", textPath, "-o", wavPath]
@@ -252,6 +295,27 @@ public enum Synthesizer {
         return out
     }
 
+    /// The speaker of each training utterance under `--voices`: each utterance goes to the engine furthest below
+    /// its weighted share so far (ties to the first engine), then to that engine's speakers in turn. An engine
+    /// with no speaker among the N (N = 1) gets no share.
+    static func utteranceSpeakers(voices: [VoiceConfig], weights: [SynthEngine: Double], count: Int) -> [Int] {
+        let engines = SynthEngine.allCases.filter { e in voices.contains { $0.engine == e } }
+        let speakers = engines.map { e in voices.indices.filter { voices[$0].engine == e } }
+        let total = engines.reduce(0) { $0 + weights[$1]! }
+        var given = [Int](repeating: 0, count: engines.count)
+        var order: [Int] = []
+        for i in 0..<count {
+            var best = 0, bestDeficit = -Double.infinity
+            for k in engines.indices {
+                let deficit = Double(i + 1) * weights[engines[k]]! / total - Double(given[k])
+                if deficit > bestDeficit + 1e-9 { best = k; bestDeficit = deficit }
+            }
+            order.append(speakers[best][given[best] % speakers[best].count])
+            given[best] += 1
+        }
+        return order
+    }
+
     static func prepareOutput(_ o: SynthOptions) throws {
         let fm = FileManager.default
         for sub in ["train", "test"] {
@@ -280,6 +344,8 @@ public enum Synthesizer {
         func range(_ r: ClosedRange<Double>?) -> String { r.map { "[\($0.lowerBound), \($0.upperBound)]" } ?? "null" }
         let weights = SynthEngine.allCases.map { "\"\($0.rawValue)\": \(o.engineWeights[$0] ?? 0)" }.joined(separator: ", ")
         let text = o.textFile.map { "\"\($0)\"" } ?? "\"fortunes:\(o.fortunesDirectory)\""
+        // Only a --voices corpus says so: the default corpus's synth.json stays as it was.
+        let voices = r.trainVoices.map { ", \"voices\": \($0), \"voice_pool\": \(r.voicePool ?? 0)" } ?? ""
         let engines = r.utterancesPerEngine.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
         return """
         {"generator": "trellis corpus synth", "seed": \(o.seed), "train": \(o.trainCount), "test": \(o.testCount),
@@ -287,7 +353,7 @@ public enum Synthesizer {
          "min_words": \(o.minWords), "max_words": \(o.maxWords), "max_seconds": \(o.maxSeconds), "tempo": \(range(o.tempo)),
          "noise_snr_db": \(range(o.noiseSNR)), "noise_fraction": \(o.noiseFraction), "sample_rate": \(o.sampleRate),
          "utterances_per_engine": {\(engines)}, "hours": \(String(format: "%.4f", r.hours)), "failures": \(r.failures.count),
-         "sentences_available": \(r.sentencesAvailable)}
+         "sentences_available": \(r.sentencesAvailable)\(voices)}
 
         """
     }

@@ -254,7 +254,10 @@ struct CorpusSynth: WorkbenchCommand {
             Sentences come from the `fortunes` package (or --text FILE), filtered to 3–20 words that an engine reads \
             word for word, normalised to ' space a-z. Each voice configuration is a speaker; the test subset is spoken \
             by held-out voices (espeak-ng variants m4/f4, flite awb) and uses sentences not in train. 16 kHz FLAC. \
-            Deterministic for a seed whatever --jobs is. Ctrl-C stops it between utterances.
+            --voices N takes the training speakers from the wide pool instead: every espeak-ng English accent and \
+            variant (with its own rate, pitch and word gap) and every flite voice but the held-out ones, in a seeded \
+            order; each engine keeps its share of the utterances and the test subset stays what the seed gives \
+            without --voices. Deterministic for a seed whatever --jobs is. Ctrl-C stops it between utterances.
             """
     )
 
@@ -272,6 +275,8 @@ struct CorpusSynth: WorkbenchCommand {
     var engineWeights: String = "espeak=1,flite=1"
     @Option(name: .customLong("train-speakers"), help: "Training speakers (default: about 40 utterances each).")
     var trainSpeakers: Int?
+    @Option(help: "Training speakers: the first N voices of the wide pool (every espeak-ng English variant and flite voice but the held-out ones), or 'all'.")
+    var voices: String?
     @Option(name: .customLong("test-speakers"), help: "Test speakers (default: about 20 utterances each).")
     var testSpeakers: Int?
     @Option(name: .customLong("min-words"), help: "Shortest sentence in words.")
@@ -299,6 +304,9 @@ struct CorpusSynth: WorkbenchCommand {
         var testUtterances: Int
         var trainSpeakers: Int
         var testSpeakers: Int
+        /// With --voices: the training speakers taken from the wide pool, and the pool's size; else null.
+        var trainVoices: Int?
+        var voicePool: Int?
         var hours: Double
         var elapsedSeconds: Double
         /// Engine name → utterances it spoke (keys sorted).
@@ -310,6 +318,12 @@ struct CorpusSynth: WorkbenchCommand {
         let p = s.split(separator: ":").compactMap { Double($0) }
         guard p.count == 2, p[0] <= p[1] else { throw WorkbenchError("--\(name) wants LO:HI with LO ≤ HI (got '\(s)')") }
         return p[0]...p[1]
+    }
+
+    static func voiceChoice(_ s: String) throws -> VoiceChoice {
+        if s == "all" { return .all }
+        guard let n = Int(s), n >= 1 else { throw WorkbenchError("--voices wants a number of voices (1 or more) or 'all' (got '\(s)')") }
+        return .first(n)
     }
 
     static func weights(_ s: String) throws -> [SynthEngine: Double] {
@@ -332,6 +346,7 @@ struct CorpusSynth: WorkbenchCommand {
         o.engineWeights = try CorpusSynth.weights(engineWeights)
         o.trainSpeakers = trainSpeakers
         o.testSpeakers = testSpeakers
+        o.trainVoices = try voices.map(CorpusSynth.voiceChoice)
         o.minWords = minWords
         o.maxWords = maxWords
         o.maxSeconds = maxSeconds
@@ -351,7 +366,8 @@ struct CorpusSynth: WorkbenchCommand {
         session.audio.corpus = try? SpeechCorpus.open(out)
         if json {
             try printJSON(Reply(out: out, trainUtterances: report.trainUtterances, testUtterances: report.testUtterances,
-                                trainSpeakers: report.trainSpeakers, testSpeakers: report.testSpeakers, hours: report.hours,
+                                trainSpeakers: report.trainSpeakers, testSpeakers: report.testSpeakers,
+                                trainVoices: report.trainVoices, voicePool: report.voicePool, hours: report.hours,
                                 elapsedSeconds: report.seconds, utterancesPerEngine: report.utterancesPerEngine,
                                 failures: report.failures))
             return
@@ -360,6 +376,9 @@ struct CorpusSynth: WorkbenchCommand {
         Console.out(String(format: "%@: %d train (%d speakers) + %d test (%d held-out speakers), %.2f h of audio (%@) in %.1f s",
                            out, report.trainUtterances, report.trainSpeakers, report.testUtterances, report.testSpeakers,
                            report.hours, engines, report.seconds))
+        if let n = report.trainVoices, let p = report.voicePool {
+            Console.out("  training speakers: the first \(n) of the wide pool's \(p) voices (SPEAKERS.txt names them)")
+        }
         for f in report.failures.prefix(5) { Console.out("  failed: \(f)") }
         if report.failures.count > 5 { Console.out("  … \(report.failures.count - 5) more failures") }
     }
