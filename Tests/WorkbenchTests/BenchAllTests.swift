@@ -121,11 +121,12 @@ final class BenchAllTests: XCTestCase {
         }
     }
 
-    func testAFailingScriptReportsItsLastErrorLine() throws {
+    func testAFailingScriptReportsItsStatus() throws {
         let (python, folder) = try fakePython()
         defer { try? FileManager.default.removeItem(at: folder) }
         // The script's errors go to the user, so the status is what is left to report.
         try "#!/bin/sh\nexit 3\n".write(toFile: python, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: python)
         XCTAssertThrowsError(try AnchorPython.bench(python: python, script: "s.py", threads: 1, reps: 1, only: ["ctc"])) { error in
             XCTAssertEqual(error as? AnchorError, .scriptFailed(status: 3, detail: ""))
         }

@@ -23,7 +23,7 @@ struct BenchAll: WorkbenchCommand {
             """
     )
 
-    @Option(name: .customLong("anchor-python"), help: "A Python with torch, torchaudio and numpy: run bench_torch.py with it right after.",
+    @Option(name: .customLong("anchor-python"), help: "A Python with torch, torchaudio and numpy: run bench_torch.py with it right after (default: none; the committed anchor figures are the reference).",
             completion: .file())
     var anchorPython: String?
 
