@@ -106,7 +106,10 @@ struct BenchAll: WorkbenchCommand {
         var trellis: [(name: String, timing: Timing)] = []
         for w in workloads {
             say("Trellis \(w.name): \(w.what) …")
-            trellis.append((w.name, try Self.time(w, reps: reps, fastReps: fastReps, threads: threads)))
+            let t = try Self.time(w, reps: reps, fastReps: fastReps, threads: threads)
+            // Said at once, so that a long run stopped later (PyTorch's steps on a busy machine) keeps Trellis's figures.
+            say(String(format: "  %.2f ms best, %.2f median", t.bestMs, t.medianMs ?? .nan))
+            trellis.append((w.name, t))
         }
         let loadAfterTrellis = Self.loadAverage()
         var reference = Self.committed
