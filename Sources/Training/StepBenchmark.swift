@@ -68,7 +68,7 @@ public enum StepBenchmark {
 
     /// The fixed random workload (deterministic): 800 frames of torchaudio's default features (hop 200 at
     /// 16 kHz) are 10 s; every utterance is full length, so the output lengths are the anchor's 400.
-    public static func workload(_ c: ModelConfig, seed: UInt64 = 0) -> Batch {
+    public static func workload(_ c: ModelConfig, batch: Int = StepBenchmark.batch, seed: UInt64 = 0) -> Batch {
         var rng = Xoshiro256StarStar(seed: seed)
         var x = [Float](repeating: 0, count: batch * c.nFeats * frames)
         // Roughly standard normal (sum of uniforms), like torch.randn.
@@ -80,14 +80,16 @@ public enum StepBenchmark {
                      ids: (0..<batch).map { "bench-\($0)" }, audioSeconds: Double(batch * frames) * features.secondsPerFrame)
     }
 
-    /// Runs `warmup` + `reps` steps; the figure is the best of `reps` (as bench_torch.py).
-    public static func run(_ c: ModelConfig, name: String, reps: Int = 3, warmup: Int = 1, threads: Int = 2) throws -> StepBenchmarkResult {
+    /// Runs `warmup` + `reps` steps; the figure is the best of `reps` (as bench_torch.py). A smaller `batch` than the
+    /// anchor's 16 is for profiling under an instruction-counting tool (callgrind), where a full step takes many minutes.
+    public static func run(_ c: ModelConfig, name: String, reps: Int = 3, warmup: Int = 1, threads: Int = 2,
+                           batch size: Int = StepBenchmark.batch) throws -> StepBenchmarkResult {
         NNRuntime.configure(threads: threads)
         var model = try CTCModel(c, seed: 0)
         model.setWorkers(Workers(threads))
         var adam = Adam(learningRate: 1e-3)
         var none: OneCycleLR? = nil
-        let batch = workload(c)
+        let batch = workload(c, batch: size)
         var times: [Double] = []
         var loss = 0.0
         for i in 0..<(warmup + reps) {
@@ -100,7 +102,7 @@ public enum StepBenchmark {
         }
         let best = times.min() ?? .nan
         let median = times.sorted()[times.count / 2]
-        let fl = flops(c)
+        let fl = flops(c, batch: size)
         return StepBenchmarkResult(model: name, params: c.parameterCount, outputWidth: c.outputWidth, msPerStep: best,
                                    medianMs: median, audioSecondsPerS: batch.audioSeconds / (best / 1000), flopsPerStep: fl,
                                    gflopsPerS: fl / (best / 1000) / 1e9, peakRSSMB: peakRSSMB(), reps: reps,

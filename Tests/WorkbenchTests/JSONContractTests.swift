@@ -118,6 +118,7 @@ final class JSONContractTests: XCTestCase {
         let d = s.dir.path
         return [
             "help": ["probs"], "version": [], "demo": ["--out", d + "/demo"],
+            "bench all": ["--only", "ctc,beam", "--fast-reps", "1"],
             "bench allreduce": ["--sizes", "1", "64", "--reps", "1"],
             "bench conv": ["--batch", "1", "--frames", "8", "--reps", "1", "--threads", "1"],
             "bench ctc": ["--reps", "1"], "bench lm": [s.lm, "--reps", "1"], "bench mel": ["--reps", "1", "--seconds", "1"],

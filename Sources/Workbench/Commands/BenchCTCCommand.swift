@@ -41,6 +41,38 @@ func benchDecodeMatrix() -> LogProbabilities {
     RandomProbabilities.logProbabilities(frames: 400, seed: 0, peaky: 3)
 }
 
+/// The two workloads of `bench ctc` (and `bench all`): each returns every timed run's seconds.
+enum CTCWorkloads {
+    /// log-softmax + CTC loss and gradient of 32 seeded utterances: exactly the two calls TrainStep makes after the
+    /// model's forward pass. Also returns the last loss.
+    static func ctc(reps: Int) throws -> (times: [Double], loss: Double) {
+        let (B, T, K, L) = (32, 400, 29, 100)
+        // Seeded logits and labels (classes 0…27, never the blank 28).
+        var rng = SplitMix64(seed: 2024)
+        let logits = Tensor(shape: [B, T, K], data: (0..<(B * T * K)).map { _ in Float(rng.nextGaussian()) })
+        let targets = (0..<B).map { _ in (0..<L).map { _ in Int(rng.next() % 28) } }
+        var lastLoss = 0.0
+        let times = try timeRuns(reps) {
+            let lp = CTCObjective.logSoftmax(logits)
+            let r = try CTCObjective.lossAndGradient(logProbs: lp, lengths: Array(repeating: T, count: B), labels: targets, blank: 28)
+            lastLoss = r.loss
+        }
+        return (times, lastLoss)
+    }
+
+    /// Prefix beam search without LM over the anchors' T=400 matrix. Also returns the best text.
+    static func beam(reps: Int) throws -> (times: [Double], text: String) {
+        let m = benchDecodeMatrix()
+        var text = ""
+        let options = BeamSearchOptions(beamSize: 5, prune: 1e-3, alpha: 0.1, beta: 0.1)
+        let times = try timeRuns(reps) {
+            let r = try PrefixBeamSearch.decode(m, options: options)
+            text = (try? r.best.text()) ?? ""
+        }
+        return (times, text)
+    }
+}
+
 struct BenchCTC: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctc",
@@ -78,25 +110,8 @@ struct BenchCTC: WorkbenchCommand {
 
     mutating func run(session: inout Session) throws {
         guard reps >= 1 else { throw WorkbenchError("--reps must be at least 1") }
-        let (B, T, K, L) = (32, 400, 29, 100)
-        // Seeded logits and labels (classes 0…27, never the blank 28).
-        var rng = SplitMix64(seed: 2024)
-        let logits = Tensor(shape: [B, T, K], data: (0..<(B * T * K)).map { _ in Float(rng.nextGaussian()) })
-        let targets = (0..<B).map { _ in (0..<L).map { _ in Int(rng.next() % 28) } }
-        var lastLoss = 0.0
-        // Exactly the two calls TrainStep makes after the model's forward pass.
-        let ctcTimes = try timeRuns(reps) {
-            let lp = CTCObjective.logSoftmax(logits)
-            let r = try CTCObjective.lossAndGradient(logProbs: lp, lengths: Array(repeating: T, count: B), labels: targets, blank: 28)
-            lastLoss = r.loss
-        }
-        let m = benchDecodeMatrix()
-        var text = ""
-        let options = BeamSearchOptions(beamSize: 5, prune: 1e-3, alpha: 0.1, beta: 0.1)
-        let beamTimes = try timeRuns(reps) {
-            let r = try PrefixBeamSearch.decode(m, options: options)
-            text = (try? r.best.text()) ?? ""
-        }
+        let (ctcTimes, lastLoss) = try CTCWorkloads.ctc(reps: reps)
+        let (beamTimes, text) = try CTCWorkloads.beam(reps: reps)
         // The anchors are best-of figures, so the ratio compares best with best.
         let ctc = ctcTimes.min()!, beam = beamTimes.min()!
         if json {

@@ -1,5 +1,6 @@
 // The `bench` command group: timed, reproducible workloads compared with the PyTorch CPU anchors.
-// Each area adds its own subcommand type here (one line): `bench ctc`, `bench lm`, `bench step`, `bench mel`.
+// Each area adds its own subcommand type here (one line): `bench ctc`, `bench lm`, `bench step`, `bench mel`;
+// `bench all` runs every anchor workload and, given a Python with torch, the anchor right after.
 import ArgumentParser
 
 public struct Bench: ParsableCommand {
@@ -7,6 +8,7 @@ public struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Time Trellis workloads against the PyTorch CPU reference figures.",
         subcommands: [
+            BenchAll.self,
             BenchAllreduce.self,
             BenchConv.self,
             BenchCTC.self,

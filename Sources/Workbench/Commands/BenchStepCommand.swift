@@ -30,6 +30,9 @@ struct BenchStep: WorkbenchCommand {
     @Option(help: "Threads (OpenBLAS and Trellis's own workers).")
     var threads: Int = 2
 
+    @Option(help: "Utterances per step: 16 is the anchor's workload; fewer only to profile a step under callgrind (no PyTorch figure then).")
+    var batch: Int = StepBenchmark.batch
+
     @Flag(help: "Time Trellis's corrected model (no LSTM projection, Linear classifier) instead of the notebook's.")
     var corrected = false
 
@@ -50,22 +53,24 @@ struct BenchStep: WorkbenchCommand {
         var peakRssMb: Double
         var threads: Int
         var reps: Int
-        /// PyTorch's ms per step on the anchors' machine, and its ratio to Trellis's best (null with --corrected).
+        var batch: Int
+        /// PyTorch's ms per step on the anchors' machine, and its ratio to Trellis's best (null with --corrected or
+        /// another --batch than 16).
         var pytorchMs: Double?
         var speedup: Double?
     }
 
     mutating func run(session: inout Session) throws {
         let kind = model
-        guard reps >= 1 else { throw WorkbenchError("--reps must be at least 1") }
+        guard reps >= 1, batch >= 1 else { throw WorkbenchError("--reps and --batch must be at least 1") }
         let config = corrected ? ModelConfig.standard(kind) : ModelConfig.seed(kind)
-        let r = try StepBenchmark.run(config, name: kind.rawValue, reps: reps, threads: threads)
-        let torch = corrected ? nil : StepAnchors.msPerStep[kind]
+        let r = try StepBenchmark.run(config, name: kind.rawValue, reps: reps, threads: threads, batch: batch)
+        let torch = corrected || batch != StepBenchmark.batch ? nil : StepAnchors.msPerStep[kind]
         if json {
             try printJSON(Reply(model: r.model, corrected: corrected, params: r.params, outputWidth: r.outputWidth,
                                 bestMs: r.msPerStep, medianMs: r.medianMs, audioSecondsPerS: r.audioSecondsPerS,
                                 gflopsPerS: r.gflopsPerS, flopsPerStep: r.flopsPerStep, peakRssMb: r.peakRSSMB,
-                                threads: r.threads, reps: r.reps, pytorchMs: torch, speedup: torch.map { $0 / r.msPerStep }))
+                                threads: r.threads, reps: r.reps, batch: batch, pytorchMs: torch, speedup: torch.map { $0 / r.msPerStep }))
         } else {
             Console.out("step \(r.model)\(corrected ? " (corrected)" : ""): \(r.params) params, output width \(r.outputWidth)")
             Console.out(String(format: "  %.0f ms/step (median %.0f), %.1f audio-s/s, %.1f GFLOP/s (%.1f GFLOP/step), peak RSS %.0f MB",
