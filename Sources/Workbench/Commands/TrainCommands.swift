@@ -106,7 +106,7 @@ struct Train: WorkbenchCommand {
 
     func validate() throws {
         if head != nil && model == .dnn {
-            throw ValidationError("--head applies to the LSTM models (lstm, bilstm); the DNN always ends in a Linear classifier")
+            throw ValidationError("--head applies to the recurrent models (lstm, bilstm); the DNN always ends in a Linear classifier")
         }
         if head == .proj && model.cell == .gru {
             throw ValidationError("--head proj needs an LSTM: PyTorch's GRU has no proj_size, so the \(model.rawValue) always ends in a Linear classifier")
