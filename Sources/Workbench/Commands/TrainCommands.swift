@@ -89,7 +89,7 @@ struct Train: WorkbenchCommand {
     var decoding: DecoderOptions
 
     /// A recipe value as help shows it: "12, 20 with --seed-faithful", or per model kind where the kinds differ
-    /// ("0.001 for dnn and lstm, 0.002 for bilstm").
+    /// ("0.001 for dnn, lstm and gru, 0.002 for bilstm and bigru").
     static func recipeDefault(_ value: (TrainingOptions) -> String) -> String {
         func perKind(_ recipe: (ModelKind) -> TrainingOptions) -> String {
             var groups: [(value: String, kinds: [String])] = []
@@ -98,7 +98,8 @@ struct Train: WorkbenchCommand {
                 if let i = groups.firstIndex(where: { $0.value == v }) { groups[i].kinds.append(kind.rawValue) } else { groups.append((v, [kind.rawValue])) }
             }
             if groups.count == 1 { return groups[0].value }
-            return groups.map { "\($0.value) for \($0.kinds.joined(separator: " and "))" }.joined(separator: ", ")
+            func list(_ k: [String]) -> String { k.count < 2 ? k.joined() : k.dropLast().joined(separator: ", ") + " and " + k.last! }
+            return groups.map { "\($0.value) for \(list($0.kinds))" }.joined(separator: ", ")
         }
         let corrected = perKind(TrainingOptions.corrected), notebook = perKind(TrainingOptions.notebook)
         return corrected == notebook ? corrected : "\(corrected); with --seed-faithful \(notebook)"
