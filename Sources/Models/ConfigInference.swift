@@ -1,6 +1,6 @@
 // Recovering a ModelConfig from a state dict's names and shapes, for checkpoints saved by the notebook
-// (plain `save_file(model.state_dict(), f)`, no Trellis metadata) or by the same PyTorch module with a GRU. Trellis's own checkpoints carry their
-// config in `__metadata__["trellis.config"]` and do not need this.
+// (plain `save_file(model.state_dict(), f)`, no Trellis metadata) or by the same PyTorch module with a GRU.
+// Trellis's own checkpoints carry their config in `__metadata__["trellis.config"]` and do not need this.
 import Foundation
 import NN
 

@@ -87,7 +87,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         channels = try c.decodeIfPresent(Int.self, forKey: .channels) ?? 32
         dnnHidden = try c.decodeIfPresent(Int.self, forKey: .dnnHidden) ?? 256
         projSize = try c.decodeIfPresent(Int.self, forKey: .projSize) ?? 0
-        linearClassifier = try c.decodeIfPresent(Bool.self, forKey: .linearClassifier) ?? (kind == .dnn)
+        linearClassifier = try c.decodeIfPresent(Bool.self, forKey: .linearClassifier) ?? (kind == .dnn || kind.cell == .gru)
     }
 
     /// The notebook's exact model: Cell 32's hyper-parameters for the DNN and LSTM, Cell 40's for the BiLSTM,
