@@ -1,10 +1,11 @@
-"""Golden values for Trellis's Models tests: the notebook's CTCDNN / CTCRNN / CTCBiRNN (Cell 29) and Trellis's
-corrected recurrent variant (no 29-wide projection + Linear classifier), in small configurations so the fixtures
-stay small. For fixed weights and inputs it records each model's output, CTC loss (blank = n_class - 1, as the notebook's 28 of 29; reduction mean) and
+"""Golden values for Trellis's Models tests: the notebook's CTCDNN / CTCRNN / CTCBiRNN (Cell 29), Trellis's
+corrected recurrent variant (no 29-wide projection + Linear classifier) and its GRU / BiGRU (the same module with
+nn.GRU in place of nn.LSTM), in small configurations so the fixtures stay small. For fixed weights and inputs it records each model's output, CTC loss (blank = n_class - 1, as the notebook's 28 of 29; reduction mean) and
 every parameter's gradient, computed in float64 from float32-rounded weights and inputs (the best oracle for a
 float32 engine). Dropout is off (model.eval()): PyTorch's random masks cannot be reproduced bit for bit.
 
-usage: torch-venv/bin/python tools/golden_models.py [--out fixtures/golden]
+usage: torch-venv/bin/python tools/golden_models.py [--out fixtures/golden] [--cases NAME ...]
+(--cases regenerates only the named fixtures, e.g. `--cases gru bigru`, leaving the others byte for byte)
 writes fixtures/golden/models_<name>.safetensors with tensors
   param.<pytorch name>, grad.<pytorch name>, input (B,1,F,T), output (B,T',C), labels (B,Lmax) as float,
 and __metadata__ {config (JSON), loss, input_lengths, label_lengths}.
@@ -107,6 +108,24 @@ class CTCRNN(nn.Module):
         return self.classifier(x)
 
 
+class CTCGRU(nn.Module):
+    """Trellis's GRU / BiGRU: CTCRNN with nn.GRU (no proj_size in PyTorch) and always a Linear classifier."""
+
+    def __init__(self, c):
+        super().__init__()
+        rnn_dim, L = c["rnn_dim"], c["n_rnn_layers"]
+        self.feature_extractor = FeatureExtractor(c["n_cnn_layers"], rnn_dim, c["n_feats"], c["stride"],
+                                                  c["dropout"], c["channels"])
+        self.intermediate_layers = nn.GRU(
+            input_size=rnn_dim, hidden_size=rnn_dim, num_layers=L, batch_first=True,
+            dropout=c["dropout"] if L > 1 else 0, bidirectional=c["bidirectional"])
+        self.classifier = nn.Linear(rnn_dim * (2 if c["bidirectional"] else 1), c["n_class"])
+
+    def forward(self, x):
+        x, _ = self.intermediate_layers(self.feature_extractor(x))
+        return self.classifier(x)
+
+
 def small(kind, **over):
     c = dict(kind=kind, n_cnn_layers=2, n_rnn_layers=2, rnn_dim=6, n_class=5, n_feats=8, stride=2,
              dropout=0.2, channels=3, dnn_hidden=7, bidirectional=False, proj_size=0, linear_classifier=True)
@@ -120,11 +139,15 @@ CASES = {
     "bilstm_seed": small("bilstm", bidirectional=True, proj_size=5, linear_classifier=False),
     "lstm": small("lstm"),
     "bilstm": small("bilstm", bidirectional=True),
+    "gru": small("gru"),
+    "bigru": small("bigru", bidirectional=True),
 }
 
 
 def build(c):
-    return CTCDNN(c) if c["kind"] == "dnn" else CTCRNN(c)
+    if c["kind"] == "dnn":
+        return CTCDNN(c)
+    return CTCGRU(c) if c["kind"] in ("gru", "bigru") else CTCRNN(c)
 
 
 def run_case(name, c, out_dir):
@@ -165,10 +188,11 @@ def run_case(name, c, out_dir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "fixtures", "golden"))
+    ap.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES))
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    for name, c in CASES.items():
-        run_case(name, c, a.out)
+    for name in a.cases:
+        run_case(name, CASES[name], a.out)
     # Parameter counts of the notebook's full-size configurations (the seed hyper-parameters of Cells 32 and 40).
     full = {
         "dnn": small("dnn", n_class=29, n_cnn_layers=5, n_rnn_layers=3, rnn_dim=128, n_feats=128, channels=32, dnn_hidden=256),
@@ -179,6 +203,9 @@ def main():
         "bilstm": small("bilstm", n_class=29, n_cnn_layers=4, n_rnn_layers=2, rnn_dim=128, n_feats=128, channels=32,
                         bidirectional=True),
         "lstm": small("lstm", n_class=29, n_cnn_layers=5, n_rnn_layers=3, rnn_dim=128, n_feats=128, channels=32),
+        "gru": small("gru", n_class=29, n_cnn_layers=5, n_rnn_layers=3, rnn_dim=128, n_feats=128, channels=32),
+        "bigru": small("bigru", n_class=29, n_cnn_layers=4, n_rnn_layers=2, rnn_dim=128, n_feats=128, channels=32,
+                       bidirectional=True, dropout=0.1),
     }
     counts = {k: sum(p.numel() for p in build(c).parameters()) for k, c in full.items()}
     with open(os.path.join(a.out, "models_param_counts.json"), "w") as f:

@@ -1,5 +1,6 @@
-// CTCModel: the notebook's three models (Cell 29) — CTCDNN, CTCRNN (LSTM), CTCBiRNN (BiLSTM) — as one value type
-// whose head follows its ModelConfig. forward maps a padded batch of spectrograms (B, 1, F, T) to per-frame
+// CTCModel: the notebook's three models (Cell 29) — CTCDNN, CTCRNN (LSTM), CTCBiRNN (BiLSTM) — and Trellis's GRU
+// and BiGRU (the same module with torch.nn.GRU in place of the LSTM) as one value type whose head follows its
+// ModelConfig. forward maps a padded batch of spectrograms (B, 1, F, T) to per-frame
 // scores (B, T', outputWidth) (logits: the caller applies log-softmax and the CTC loss); backward takes
 // dL/dscores and accumulates every parameter's gradient. Parameters are visited in PyTorch's
 // `named_parameters()` order under the same names, so state dicts map one to one.
@@ -62,6 +63,7 @@ public struct CTCModel: ParameterContainer {
     var features: FeatureExtractor
     var dnn: DNNHead?
     var lstm: LSTM?
+    var gru: GRU?
     var classifier: Linear?
     public private(set) var mode: Mode = .training
     /// Threads every layer's loops may use (`train --threads`); a new model uses every available processor.
@@ -78,10 +80,16 @@ public struct CTCModel: ParameterContainer {
         case .dnn:
             dnn = DNNHead(config, rng: &rng)
             classifier = Linear(inFeatures: config.rnnDim, outFeatures: config.nClass, name: "classifier", rng: &rng)
-        case .lstm, .bilstm:
-            lstm = LSTM(inputSize: config.rnnDim, hiddenSize: config.rnnDim, numLayers: config.nRNNLayers,
-                        bidirectional: config.bidirectional, projSize: config.projSize,
-                        dropout: config.nRNNLayers > 1 ? config.dropout : 0, name: "intermediate_layers", rng: &rng)
+        case .lstm, .bilstm, .gru, .bigru:
+            let dropout = config.nRNNLayers > 1 ? config.dropout : 0
+            if config.kind.cell == .gru {
+                gru = GRU(inputSize: config.rnnDim, hiddenSize: config.rnnDim, numLayers: config.nRNNLayers,
+                          bidirectional: config.bidirectional, dropout: dropout, name: "intermediate_layers", rng: &rng)
+            } else {
+                lstm = LSTM(inputSize: config.rnnDim, hiddenSize: config.rnnDim, numLayers: config.nRNNLayers,
+                            bidirectional: config.bidirectional, projSize: config.projSize,
+                            dropout: dropout, name: "intermediate_layers", rng: &rng)
+            }
             if config.linearClassifier {
                 classifier = Linear(inFeatures: config.lstmOutputWidth, outFeatures: config.nClass, name: "classifier", rng: &rng)
             }
@@ -92,6 +100,7 @@ public struct CTCModel: ParameterContainer {
         try features.visitParameters(body)
         if dnn != nil { try dnn!.visitParameters(body) }
         if lstm != nil { try lstm!.visitParameters(body) }
+        if gru != nil { try gru!.visitParameters(body) }
         if classifier != nil { try classifier!.visitParameters(body) }
     }
 
@@ -101,6 +110,7 @@ public struct CTCModel: ParameterContainer {
         features.setMode(m)
         dnn?.setMode(m)
         lstm?.mode = m
+        gru?.mode = m
     }
 
     /// Sets the threads of every layer. Results are deterministic for a given count; the convolution's and layer
@@ -110,6 +120,7 @@ public struct CTCModel: ParameterContainer {
         features.setWorkers(w)
         dnn?.setWorkers(w)
         lstm?.workers = w
+        gru?.workers = w
     }
 
     /// Sets the classifier's bias for the blank (the last class) to `value`, the others to 0: the model starts where
@@ -131,9 +142,10 @@ public struct CTCModel: ParameterContainer {
         features.reseed(&rng, items: items)
         dnn?.reseed(&rng, items: items)
         lstm?.reseedDropout(&rng, items: items)
+        gru?.reseedDropout(&rng, items: items)
     }
 
-    /// x is (B, 1, F, T). `lengths` (valid output frames per utterance) lets the LSTM skip padding as
+    /// x is (B, 1, F, T). `lengths` (valid output frames per utterance) lets the LSTM or GRU skip padding as
     /// pack_padded_sequence does; nil runs every frame like the notebook. Returns (B, T', outputWidth).
     public mutating func forward(_ x: Tensor, lengths: [Int]? = nil) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == 1 && x.shape[2] == config.nFeats,
@@ -150,6 +162,15 @@ public struct CTCModel: ParameterContainer {
                 h = lstm!.forward(h)
             }
         }
+        if gru != nil {
+            if let l = lengths {
+                precondition(l.count == h.shape[0] && l.allSatisfy { (0...h.shape[1]).contains($0) },
+                             "CTCModel: lengths \(l) for \(h.shape[0]) utterances of \(h.shape[1]) frames")
+                h = gru!.forward(h, lengths: l)
+            } else {
+                h = gru!.forward(h)
+            }
+        }
         if classifier != nil { h = classifier!.forward(h) }
         return h
     }
@@ -159,6 +180,7 @@ public struct CTCModel: ParameterContainer {
         var g = dy
         if classifier != nil { g = classifier!.backward(g) }
         if lstm != nil { g = lstm!.backward(g) }
+        if gru != nil { g = gru!.backward(g) }
         if dnn != nil { g = dnn!.backward(g) }
         features.backward(g)
     }

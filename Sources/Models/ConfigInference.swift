@@ -1,6 +1,6 @@
 // Recovering a ModelConfig from a state dict's names and shapes, for checkpoints saved by the notebook
-// (plain `save_file(model.state_dict(), f)`, no Trellis metadata). Trellis's own checkpoints carry their
-// config in `__metadata__["trellis.config"]` and do not need this.
+// (plain `save_file(model.state_dict(), f)`, no Trellis metadata) or by the same PyTorch module with a GRU.
+// Trellis's own checkpoints carry their config in `__metadata__["trellis.config"]` and do not need this.
 import Foundation
 import NN
 
@@ -70,8 +70,8 @@ extension ModelConfig {
             return ModelConfig(kind: .dnn, nCNNLayers: nCNN, nRNNLayers: 3, rnnDim: rnnDim, nClass: cls.first ?? 0,
                                nFeats: reduced * stride, stride: stride, dropout: 0.2, channels: channels, dnnHidden: h.first ?? 0)
         }
-        guard shape("intermediate_layers.weight_ih_l0") != nil else {
-            throw StateDictError("\(path): neither the DNN's intermediate_layers.0 nor the LSTM's intermediate_layers.weight_ih_l0 is present")
+        guard let ih0 = shape("intermediate_layers.weight_ih_l0"), ih0.count == 2 else {
+            throw StateDictError("\(path): neither the DNN's intermediate_layers.0 nor the LSTM's or GRU's intermediate_layers.weight_ih_l0 is present")
         }
         var layers = 0
         while shape("intermediate_layers.weight_ih_l\(layers)") != nil { layers += 1 }
@@ -79,7 +79,16 @@ extension ModelConfig {
         let proj = shape("intermediate_layers.weight_hr_l0")?.first ?? 0
         let cls = shape("classifier.weight")
         let nClass = cls?.first ?? (proj > 0 ? proj : rnnDim)
-        return ModelConfig(kind: bi ? .bilstm : .lstm, nCNNLayers: nCNN, nRNNLayers: layers, rnnDim: rnnDim, nClass: nClass,
+        // The gate blocks tell the cells apart: weight_ih_l0 is (4·hidden, in) for an LSTM, (3·hidden, in) for a GRU,
+        // and the hidden size is rnn_dim (the recurrent layer reads and keeps fully_connected's width).
+        let kind: ModelKind
+        switch ih0[0] {
+        case 4 * rnnDim: kind = bi ? .bilstm : .lstm
+        case 3 * rnnDim: kind = bi ? .bigru : .gru
+        default:
+            throw StateDictError("\(path): intermediate_layers.weight_ih_l0 is \(ih0): neither an LSTM's (\(4 * rnnDim), …) nor a GRU's (\(3 * rnnDim), …) for rnn_dim \(rnnDim)")
+        }
+        return ModelConfig(kind: kind, nCNNLayers: nCNN, nRNNLayers: layers, rnnDim: rnnDim, nClass: nClass,
                            nFeats: reduced * stride, stride: stride, dropout: 0.2, channels: channels, projSize: proj,
                            linearClassifier: cls != nil)
     }

@@ -8,15 +8,38 @@
 // pick a non-existent class). `seedFaithful` reproduces exactly that; the default configurations drop the
 // projection and add a Linear classifier (2·rnnDim → 29), which is also what gets training off the all-blank
 // plateau (docs/training.md).
+//
+// The GRU and BiGRU (`gru`, `bigru`) are not in the notebook: the same residual CNN front end, a stacked
+// torch.nn.GRU under the same module name (`intermediate_layers`) and a Linear classifier. PyTorch's GRU has no
+// proj_size, so they always have the classifier; their "seed" configuration is their standard one.
 
 public enum ModelKind: String, Codable, CaseIterable, Sendable {
-    case dnn, lstm, bilstm
+    case dnn, lstm, bilstm, gru, bigru
+
+    /// The recurrent layer between the CNN front end and the classifier; nil for the DNN.
+    public var cell: RecurrentCellKind? {
+        switch self {
+        case .dnn: nil
+        case .lstm, .bilstm: .lstm
+        case .gru, .bigru: .gru
+        }
+    }
+
+    public var isBidirectional: Bool { self == .bilstm || self == .bigru }
+}
+
+/// torch.nn.LSTM (4 gates, optional projection) or torch.nn.GRU (3 gates, no projection).
+public enum RecurrentCellKind: String, Sendable {
+    case lstm, gru
+
+    /// Gate blocks stacked in weight_ih / weight_hh / biases: i, f, g, o for the LSTM; r, z, n for the GRU.
+    public var gates: Int { self == .lstm ? 4 : 3 }
 }
 
 public struct ModelConfig: Codable, Equatable, Sendable {
     public var kind: ModelKind
     public var nCNNLayers: Int
-    public var nRNNLayers: Int   // LSTM layers (the notebook's DNN ignores it)
+    public var nRNNLayers: Int   // LSTM or GRU layers (the notebook's DNN ignores it)
     public var rnnDim: Int
     public var nClass: Int       // blank is the last class (28 of 29)
     public var nFeats: Int       // mel bands of the input
@@ -25,7 +48,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var channels: Int     // CNN channels (the notebook's FeatureExtractor default, 32)
     public var dnnHidden: Int    // width of the DNN's intermediate layers (256 in the notebook)
     public var projSize: Int     // LSTM proj_size; 0 = none
-    public var linearClassifier: Bool  // recurrent models: Linear(LSTM output width → nClass) after the LSTM
+    public var linearClassifier: Bool  // recurrent models: Linear(recurrent output width → nClass) after the LSTM/GRU
 
     enum CodingKeys: String, CodingKey {
         case kind, stride, dropout, channels
@@ -64,7 +87,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         channels = try c.decodeIfPresent(Int.self, forKey: .channels) ?? 32
         dnnHidden = try c.decodeIfPresent(Int.self, forKey: .dnnHidden) ?? 256
         projSize = try c.decodeIfPresent(Int.self, forKey: .projSize) ?? 0
-        linearClassifier = try c.decodeIfPresent(Bool.self, forKey: .linearClassifier) ?? (kind == .dnn)
+        linearClassifier = try c.decodeIfPresent(Bool.self, forKey: .linearClassifier) ?? (kind == .dnn || kind.cell == .gru)
     }
 
     /// The notebook's exact model: Cell 32's hyper-parameters for the DNN and LSTM, Cell 40's for the BiLSTM,
@@ -74,6 +97,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         case .dnn: ModelConfig(kind: .dnn, nCNNLayers: 5, nRNNLayers: 3, rnnDim: 128, dropout: 0.2)
         case .lstm: ModelConfig(kind: .lstm, nCNNLayers: 5, nRNNLayers: 3, rnnDim: 128, dropout: 0.2, projSize: 29, linearClassifier: false)
         case .bilstm: ModelConfig(kind: .bilstm, nCNNLayers: 4, nRNNLayers: 2, rnnDim: 128, dropout: 0.2, projSize: 29, linearClassifier: false)
+        case .gru, .bigru: standard(kind)  // not in the notebook
         }
     }
 
@@ -85,20 +109,23 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         case .dnn: seed(.dnn)
         case .lstm: ModelConfig(kind: .lstm, nCNNLayers: 5, nRNNLayers: 3, rnnDim: 128, dropout: 0.2)
         case .bilstm: ModelConfig(kind: .bilstm, nCNNLayers: 4, nRNNLayers: 2, rnnDim: 128, dropout: 0.1)
+        // The LSTMs' shapes with a GRU in place of the LSTM, so the two families differ in the cell only.
+        case .gru: ModelConfig(kind: .gru, nCNNLayers: 5, nRNNLayers: 3, rnnDim: 128, dropout: 0.2)
+        case .bigru: ModelConfig(kind: .bigru, nCNNLayers: 4, nRNNLayers: 2, rnnDim: 128, dropout: 0.1)
         }
     }
 
-    public var bidirectional: Bool { kind == .bilstm }
+    public var bidirectional: Bool { kind.isBidirectional }
     public var directions: Int { bidirectional ? 2 : 1 }
     /// Feature bands after the strided first convolution.
     public var reducedFeats: Int { nFeats / stride }
-    /// Width of the LSTM's output per frame (both directions).
+    /// Width of the LSTM's or GRU's output per frame (both directions).
     public var lstmOutputWidth: Int { (projSize > 0 ? projSize : rnnDim) * directions }
     /// Columns of the model's output (what the CTC loss sees): 58 for the notebook's BiLSTM.
     public var outputWidth: Int {
         switch kind {
         case .dnn: nClass
-        case .lstm, .bilstm: linearClassifier ? nClass : lstmOutputWidth
+        case .lstm, .bilstm, .gru, .bigru: linearClassifier ? nClass : lstmOutputWidth
         }
     }
     /// Output frames for `frames` input frames (the first convolution: kernel 3, padding 1, stride `stride`).
@@ -134,6 +161,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
             return "proj_size (\(projSize)) must be 0 or smaller than rnn_dim (\(rnnDim)), as in PyTorch"
         }
         if kind == .dnn && (projSize != 0 || !linearClassifier) { return "the DNN has no LSTM projection and always a classifier" }
+        if kind.cell == .gru && (projSize != 0 || !linearClassifier) {
+            return "the \(kind.rawValue) has no projection (PyTorch's GRU has no proj_size) and always a Linear classifier"
+        }
         return nil
     }
 
@@ -162,16 +192,16 @@ public struct ModelConfig: Codable, Equatable, Sendable {
             p.append(("intermediate_layers.3.weight", [h, h])); p.append(("intermediate_layers.3.bias", [h]))
             p.append(("intermediate_layers.6.weight", [rnnDim, h])); p.append(("intermediate_layers.6.bias", [rnnDim]))
             p.append(("classifier.weight", [nClass, rnnDim])); p.append(("classifier.bias", [nClass]))
-        case .lstm, .bilstm:
-            let h = rnnDim, out = projSize > 0 ? projSize : rnnDim
+        case .lstm, .bilstm, .gru, .bigru:
+            let h = rnnDim, out = projSize > 0 ? projSize : rnnDim, g = (kind.cell ?? .lstm).gates * h
             for layer in 0..<nRNNLayers {
                 let input = layer == 0 ? rnnDim : out * directions
                 for suffix in (bidirectional ? ["", "_reverse"] : [""]) {
                     let s = "_l\(layer)\(suffix)"
-                    p.append(("intermediate_layers.weight_ih\(s)", [4 * h, input]))
-                    p.append(("intermediate_layers.weight_hh\(s)", [4 * h, out]))
-                    p.append(("intermediate_layers.bias_ih\(s)", [4 * h]))
-                    p.append(("intermediate_layers.bias_hh\(s)", [4 * h]))
+                    p.append(("intermediate_layers.weight_ih\(s)", [g, input]))
+                    p.append(("intermediate_layers.weight_hh\(s)", [g, out]))
+                    p.append(("intermediate_layers.bias_ih\(s)", [g]))
+                    p.append(("intermediate_layers.bias_hh\(s)", [g]))
                     if projSize > 0 { p.append(("intermediate_layers.weight_hr\(s)", [projSize, h])) }
                 }
             }
@@ -189,8 +219,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         let head: String
         switch kind {
         case .dnn: head = "DNN \(dnnHidden)"
-        case .lstm, .bilstm:
-            let cell = "\(nRNNLayers)×\(bidirectional ? "BiLSTM" : "LSTM") \(rnnDim)" + (projSize > 0 ? " proj \(projSize)" : "")
+        case .lstm, .bilstm, .gru, .bigru:
+            let name = kind.cell == .gru ? "GRU" : "LSTM"
+            let cell = "\(nRNNLayers)×\(bidirectional ? "Bi" : "")\(name) \(rnnDim)" + (projSize > 0 ? " proj \(projSize)" : "")
             head = cell + (linearClassifier ? ", Linear → \(nClass)" : ", no classifier (\(outputWidth) outputs)")
         }
         return "\(kind.rawValue) (\(nCNNLayers) CNN × \(channels) ch, \(head); \(parameterCount) parameters)"

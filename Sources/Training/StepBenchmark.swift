@@ -52,12 +52,12 @@ public enum StepBenchmark {
         case .dnn:
             linear(c.rnnDim, c.dnnHidden); linear(c.dnnHidden, c.dnnHidden); linear(c.dnnHidden, c.rnnDim)
             linear(c.rnnDim, c.nClass)
-        case .lstm, .bilstm:
-            let h = c.rnnDim, r = c.projSize > 0 ? c.projSize : h
+        case .lstm, .bilstm, .gru, .bigru:
+            let h = c.rnnDim, r = c.projSize > 0 ? c.projSize : h, g = (c.kind.cell ?? .lstm).gates * h
             for layer in 0..<c.nRNNLayers {
                 let input = layer == 0 ? c.rnnDim : r * c.directions
                 for _ in 0..<c.directions {
-                    linear(input, 4 * h); linear(r, 4 * h)
+                    linear(input, g); linear(r, g)
                     if c.projSize > 0 { linear(h, c.projSize) }
                 }
             }

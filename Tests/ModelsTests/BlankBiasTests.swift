@@ -21,7 +21,7 @@ final class BlankBiasTests: XCTestCase {
         var rng = Xoshiro256StarStar(seed: 3)
         let (b, t) = (2, 20)
         let x = Tensor(shape: [b, 1, 16, t], data: (0..<(b * 16 * t)).map { _ in rng.uniform(1) })
-        for kind in [ModelKind.dnn, .lstm, .bilstm] {
+        for kind in ModelKind.allCases {
             var plain = try CTCModel(small(kind), seed: 4)
             var biased = plain
             XCTAssertTrue(biased.setBlankBias(3), "\(kind)")

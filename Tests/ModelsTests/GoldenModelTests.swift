@@ -1,4 +1,4 @@
-// Each whole model against PyTorch (tools/golden_models.py): for fixed weights and inputs, the output, the CTC
+// Each whole model against PyTorch (tools/golden_models.py; the GRU and BiGRU against the same module with nn.GRU): for fixed weights and inputs, the output, the CTC
 // loss (log-softmax, blank = n_class − 1, reduction mean) and every parameter's gradient, within 1e-4 relative
 // (to the largest magnitude of each tensor, so near-zero entries do not demand impossible precision).
 import Foundation
@@ -71,4 +71,6 @@ final class GoldenModelTests: XCTestCase {
     func testNotebookBiLSTM58Columns() throws { try checkForward("bilstm_seed"); try checkGradients("bilstm_seed") }
     func testCorrectedLSTM() throws { try checkForward("lstm"); try checkGradients("lstm") }
     func testCorrectedBiLSTM() throws { try checkForward("bilstm"); try checkGradients("bilstm") }
+    func testGRU() throws { try checkForward("gru"); try checkGradients("gru") }
+    func testBiGRU() throws { try checkForward("bigru"); try checkGradients("bigru") }
 }

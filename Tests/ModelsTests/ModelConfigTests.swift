@@ -15,12 +15,14 @@ final class ModelConfigTests: XCTestCase {
         let counts = try JSONDecoder().decode([String: Int].self, from: data)
         XCTAssertEqual(counts["bilstm"], ModelConfig.standard(.bilstm).parameterCount)
         XCTAssertEqual(counts["lstm"], ModelConfig.standard(.lstm).parameterCount)
+        XCTAssertEqual(counts["gru"], ModelConfig.standard(.gru).parameterCount)
+        XCTAssertEqual(counts["bigru"], ModelConfig.standard(.bigru).parameterCount)
         XCTAssertEqual(ModelConfig.seed(.bilstm).outputWidth, 58)
         XCTAssertEqual(ModelConfig.standard(.bilstm).outputWidth, 29)
     }
 
     func testLayoutNamesAndShapesMatchGoldenModels() throws {
-        for name in ["dnn", "lstm_seed", "bilstm_seed", "lstm", "bilstm"] {
+        for name in ["dnn", "lstm_seed", "bilstm_seed", "lstm", "bilstm", "gru", "bigru"] {
             let f = try SafeTensors.read(Fixtures.golden("models_\(name).safetensors"))
             let config = try JSONDecoder().decode(ModelConfig.self, from: Data(f.metadata["config"]!.utf8))
             XCTAssertNil(config.validationError())
@@ -34,7 +36,7 @@ final class ModelConfigTests: XCTestCase {
     }
 
     func testConfigInferredFromNotebookStateDict() throws {
-        for name in ["dnn", "lstm_seed", "bilstm_seed", "lstm", "bilstm"] {
+        for name in ["dnn", "lstm_seed", "bilstm_seed", "lstm", "bilstm", "gru", "bigru"] {
             let f = try SafeTensors.read(Fixtures.golden("models_\(name).safetensors"))
             let config = try JSONDecoder().decode(ModelConfig.self, from: Data(f.metadata["config"]!.utf8))
             // A plain state_dict: strip the golden file's "param." prefix and its metadata.
@@ -43,6 +45,32 @@ final class ModelConfigTests: XCTestCase {
             inferred.dropout = config.dropout
             if config.kind == .dnn { inferred.nRNNLayers = config.nRNNLayers } else { inferred.dnnHidden = config.dnnHidden }
             XCTAssertEqual(inferred, config, name)
+        }
+    }
+
+    /// PyTorch's GRU has no proj_size, so a GRU config with a projection or without its classifier is refused in words.
+    func testGRUConfigsRefuseAProjectionHead() {
+        for kind in [ModelKind.gru, .bigru] {
+            XCTAssertNil(ModelConfig.standard(kind).validationError())
+            var proj = ModelConfig.standard(kind)
+            proj.projSize = 29
+            XCTAssertEqual(proj.validationError()?.contains("no proj_size"), true, "\(kind)")
+            var bare = ModelConfig.standard(kind)
+            bare.linearClassifier = false
+            XCTAssertNotNil(bare.validationError(), "\(kind)")
+        }
+    }
+
+    /// An LSTM's and a GRU's state dicts share every name; the inference tells them apart by weight_ih_l0's gate
+    /// rows (4·H or 3·H) and refuses any other count.
+    func testInferenceRefusesARecurrentLayerOfNeitherGateCount() throws {
+        let f = try SafeTensors.read(Fixtures.golden("models_gru.safetensors"))
+        var sd = TensorFile(tensors: f.tensors.filter { $0.name.hasPrefix("param.") }.map { (String($0.name.dropFirst(6)), $0.tensor) })
+        XCTAssertEqual(try ModelConfig.infer(from: sd, path: "gru").kind, .gru)
+        let i = try XCTUnwrap(sd.tensors.firstIndex { $0.name == "intermediate_layers.weight_ih_l0" })
+        sd.tensors[i].tensor = Tensor(zeros: [5 * 6, sd.tensors[i].tensor.shape[1]])  // rnn_dim 6: five gate blocks
+        XCTAssertThrowsError(try ModelConfig.infer(from: sd, path: "odd")) {
+            XCTAssertTrue("\($0)".contains("neither an LSTM's"), "\($0)")
         }
     }
 

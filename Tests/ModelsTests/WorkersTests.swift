@@ -18,7 +18,7 @@ final class WorkersTests: XCTestCase {
     }
 
     func testSetWorkersReachesEveryLayer() throws {
-        for kind in [ModelKind.dnn, .lstm, .bilstm] {
+        for kind in ModelKind.allCases {
             var model = try CTCModel(small(kind), seed: 1)
             model.setWorkers(Workers(5))
             let found = storedWorkers(in: model)
@@ -33,7 +33,7 @@ final class WorkersTests: XCTestCase {
         let (b, t) = (3, 24)
         let x = Tensor(shape: [b, 1, 16, t], data: (0..<(b * 16 * t)).map { _ in rng.uniform(1) })
         let labels = [[1, 2, 3], [4, 5], [6]]
-        for kind in [ModelKind.dnn, .bilstm] {
+        for kind in [ModelKind.dnn, .bilstm, .bigru] {
             var reference: (scores: [Float], loss: Double)? = nil
             for n in [1, 2, 3] {
                 var model = try CTCModel(small(kind), seed: 1)

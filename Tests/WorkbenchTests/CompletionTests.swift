@@ -33,8 +33,9 @@ final class CompletionTests: XCTestCase {
     /// Option values come from the option's declaration (its ExpressibleByArgument enum), so a new
     /// model kind or layout appears here without a table to update.
     func testOptionValuesAreTheDeclaredCases() {
-        XCTAssertEqual(Completion.candidates(before: "train --model ", word: ""), ["dnn", "lstm", "bilstm"])
-        XCTAssertEqual(Completion.candidates(before: "train --data d --model ", word: "b"), ["bilstm"])
+        XCTAssertEqual(Completion.candidates(before: "train --model ", word: ""), ["dnn", "lstm", "bilstm", "gru", "bigru"])
+        XCTAssertEqual(Completion.candidates(before: "train --data d --model ", word: "b"), ["bilstm", "bigru"])
+        XCTAssertEqual(Completion.candidates(before: "train --model ", word: "g"), ["gru"])
         XCTAssertEqual(Completion.candidates(before: "bench step --model ", word: "l"), ["lstm"])
         XCTAssertEqual(Completion.candidates(before: "probs load m.txt --layout ", word: ""), ["tk", "kt"])
         XCTAssertEqual(Completion.candidates(before: "probs save m.txt --layout ", word: "k"), ["kt"])

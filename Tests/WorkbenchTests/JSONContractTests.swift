@@ -303,7 +303,7 @@ final class JSONContractTests: XCTestCase {
         let help = r.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for expected in ["epochs> Epochs (the OneCycle schedule spans them; default: 12; with --seed-faithful 20)",
                          "Batch size (default: 16; with --seed-faithful 64)",
-                         "(default: 0.001 for dnn and lstm, 0.002 for bilstm; with --seed-faithful 0.001)",
+                         "(default: 0.001 for dnn, lstm and gru, 0.002 for bilstm and bigru; with --seed-faithful 0.001)",
                          "SpecAugment (default: 7)", "workers (default: every available processor)", "(default: 5.0; with --seed-faithful none)"] {
             XCTAssertTrue(help.contains(expected), "train help lacks \(expected):\n\(r.stdout)")
         }

@@ -274,7 +274,7 @@ final class ShellFeatureTests: XCTestCase {
         try bash.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         bash.waitUntilExit()
-        XCTAssertTrue(output.contains("model: dnn lstm bilstm"), output)
+        XCTAssertTrue(output.contains("model: dnn lstm bilstm gru bigru"), output)
         XCTAssertTrue(output.contains("layout: tk kt"), output)
     }
 

@@ -161,6 +161,29 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(resume.stderr.contains("--head cannot change"), resume.stderr)
     }
 
+    /// `--model bigru` trains through the same loop and its checkpoint says what it is (model info, eval); PyTorch's
+    /// GRU has no projection, so `--head proj` is refused before anything runs.
+    func testBiGRUTrainsAndItsCheckpointLoads() throws {
+        let dir = try TrellisBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try synthCorpus(dir)
+        let run = dir.appendingPathComponent("run")
+        let r = try TrellisBinary.run(["train", "--model", "bigru", "--data", data, "--out", run.path, "--epochs", "1"] + Self.tiny)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let info = try TrellisBinary.run(["model", "load", run.path, "--json"])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        let reply = try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(reply?["kind"] as? String, "bigru")
+        XCTAssertTrue((reply?["summary"] as? String)?.contains("BiGRU") == true, info.stdout)
+        let e = try TrellisBinary.run(["eval", "--checkpoint", run.path, "--data", data, "--subset", "test", "--json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let proj = try TrellisBinary.run(["train", "--model", "bigru", "--data", data, "--out", dir.appendingPathComponent("p").path,
+                                          "--head", "proj", "--rnn-dim", "32"])
+        XCTAssertNotEqual(proj.status, 0)
+        XCTAssertTrue(proj.stderr.contains("GRU has no proj_size"), proj.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("p").path))
+    }
+
     /// `--mels` and `--hop` (the demo's cheaper features) reach the model's input width, run.json and the
     /// checkpoint's FeatureSpec, so eval and transcribe feed the model what it learned from; `--blank-bias` is
     /// recorded in run.json; none of them may change on --resume.

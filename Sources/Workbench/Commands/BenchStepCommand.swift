@@ -13,9 +13,10 @@ enum StepAnchors {
 struct BenchStep: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "step",
-        abstract: "Time one training step (forward, CTC, backward, Adam) of dnn|lstm|bilstm: batch 16 × 128 mels × 800 frames, labels of 150.",
+        abstract: "Time one training step (forward, CTC, backward, Adam) of dnn|lstm|bilstm|gru|bigru: batch 16 × 128 mels × 800 frames, labels of 150.",
         discussion: """
-            Uses the notebook's exact models (Cells 32/40, 803,485 / 822,016 / 918,080 parameters) unless --corrected. \
+            Uses the notebook's exact models (Cells 32/40, 803,485 / 822,016 / 918,080 parameters) unless --corrected; \
+            the GRU and BiGRU are not in the notebook and have one configuration (no PyTorch figure beside them). \
             Prints the best of --reps steps after one warm-up: ms per step, audio seconds per second, achieved GFLOP/s \
             (convolutions and matrix products, as PyTorch's FlopCounterMode counts them) and PyTorch's figure.
             """

@@ -39,7 +39,7 @@ struct ModelLoad: WorkbenchCommand {
 /// `model load --json` and `model info --json`: the model in the session.
 struct ModelReply: Encodable {
     var checkpoint: String
-    /// dnn, lstm or bilstm.
+    /// dnn, lstm, bilstm, gru or bigru.
     var kind: String
     var summary: String
     var parameters: Int

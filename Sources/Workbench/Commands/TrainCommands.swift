@@ -14,7 +14,7 @@ import Training
 struct Train: WorkbenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a CTC model (dnn, lstm or bilstm) on a LibriSpeech-layout corpus into a run folder.",
+        abstract: "Train a CTC model (dnn, lstm, bilstm, gru or bigru) on a LibriSpeech-layout corpus into a run folder.",
         discussion: """
             Each epoch writes RUN_DIR/checkpoints/epoch-NNN.safetensors (+ .optim), evaluates on the test subset \
             (loss, CER/WER; greedy, or --decoder beam [--lm FILE]), dumps the probability matrices of a few test utterances to RUN_DIR/alignments \
@@ -52,15 +52,15 @@ struct Train: WorkbenchCommand {
     var rnnDim: Int?
     @Option(name: .customLong("cnn-layers"), help: "Residual CNN layers (default: \(Train.recipeDefault { "\($0.model.nCNNLayers)" })).")
     var cnnLayers: Int?
-    @Option(name: .customLong("rnn-layers"), help: "LSTM layers (default: \(Train.recipeDefault { "\($0.model.nRNNLayers)" })).")
+    @Option(name: .customLong("rnn-layers"), help: "LSTM or GRU layers (default: \(Train.recipeDefault { "\($0.model.nRNNLayers)" })).")
     var rnnLayers: Int?
     @Option(help: "Gradient-norm clipping threshold, 0 = none (default: \(Train.recipeDefault { $0.clipNorm.map { "\($0)" } ?? "none" })).", transform: finite)
     var clip: Double?
-    @Flag(name: .customLong("seed-faithful"), help: "The notebook's exact recipe: raw power mel, 29-wide LSTM projections, no clipping.")
+    @Flag(name: .customLong("seed-faithful"), help: "The notebook's exact recipe: raw power mel, 29-wide LSTM projections, no clipping (the GRUs, not in the notebook, keep their Linear classifier).")
     var seedFaithful = false
     @Option(help: "Input features: log (normalised log-mel, the default) or raw (power mel, the notebook). One cause of the plateau: see docs/training.md.")
     var features: FeatureChoice?
-    @Option(help: "Recurrent models' output: linear (a Linear classifier, the default) or proj (29-wide LSTM projections, the notebook). The other cause.")
+    @Option(help: "LSTM models' output: linear (a Linear classifier, the default) or proj (29-wide LSTM projections, the notebook). The other cause.")
     var head: HeadChoice?
     @Option(help: "Mel bands of the input features (default: \(Train.recipeDefault { "\($0.features.nMels)" })). Fewer bands make the convolutions cheaper; the checkpoint records the choice.")
     var mels: Int?
@@ -106,7 +106,7 @@ struct Train: WorkbenchCommand {
     var decoding: DecoderOptions
 
     /// A recipe value as help shows it: "12, 20 with --seed-faithful", or per model kind where the kinds differ
-    /// ("0.001 for dnn and lstm, 0.002 for bilstm").
+    /// ("0.001 for dnn, lstm and gru, 0.002 for bilstm and bigru").
     static func recipeDefault(_ value: (TrainingOptions) -> String) -> String {
         func perKind(_ recipe: (ModelKind) -> TrainingOptions) -> String {
             var groups: [(value: String, kinds: [String])] = []
@@ -115,7 +115,8 @@ struct Train: WorkbenchCommand {
                 if let i = groups.firstIndex(where: { $0.value == v }) { groups[i].kinds.append(kind.rawValue) } else { groups.append((v, [kind.rawValue])) }
             }
             if groups.count == 1 { return groups[0].value }
-            return groups.map { "\($0.value) for \($0.kinds.joined(separator: " and "))" }.joined(separator: ", ")
+            func list(_ k: [String]) -> String { k.count < 2 ? k.joined() : k.dropLast().joined(separator: ", ") + " and " + k.last! }
+            return groups.map { "\($0.value) for \(list($0.kinds))" }.joined(separator: ", ")
         }
         let corrected = perKind(TrainingOptions.corrected), notebook = perKind(TrainingOptions.notebook)
         return corrected == notebook ? corrected : "\(corrected); with --seed-faithful \(notebook)"
@@ -124,6 +125,9 @@ struct Train: WorkbenchCommand {
     func validate() throws {
         if head != nil && model == .dnn {
             throw ValidationError("--head applies to the recurrent models (lstm, bilstm); the DNN always ends in a Linear classifier")
+        }
+        if head == .proj && model.cell == .gru {
+            throw ValidationError("--head proj needs an LSTM: PyTorch's GRU has no proj_size, so the \(model.rawValue) always ends in a Linear classifier")
         }
         if noSpecAugment, let name = [("--time-masks", timeMasks != nil), ("--freq-masks", freqMasks != nil),
                                       ("--time-mask-ratio", timeMaskRatio != nil)].first(where: { $0.1 })?.0 {

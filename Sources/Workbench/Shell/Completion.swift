@@ -1,5 +1,5 @@
 // Tab completion for the REPL: command and subcommand names, the --options of the command being
-// typed, the values an option or argument declares (`train --model <Tab>` offers dnn, lstm, bilstm:
+// typed, the values an option or argument declares (`train --model <Tab>` offers dnn, lstm, bilstm, gru, bigru:
 // the cases of its ExpressibleByArgument enum), command names after `help`, and file paths
 // (readline's own completion) everywhere else.
 import CReadline
