@@ -153,8 +153,8 @@ final class REPLTests: XCTestCase {
         XCTAssertFalse(session.buffer.text.contains("Did you mean"), "the abandoned 'verzion' must not run: \(session.buffer.text)")
         try session.waitForPrompts(4)
 
-        // Tab after --model completes from the declared cases: "bi" becomes "bilstm".
-        session.send("train --model bi\t")
+        // Tab after --model completes from the declared cases: "bil" becomes "bilstm" ("bi" is also bigru's).
+        session.send("train --model bil\t")
         try session.wait(for: "the completed value") { $0.contains("train --model bilstm") }
         session.send("\u{15}")  // Ctrl-U: clear the line
         session.send("\u{04}")

@@ -125,7 +125,7 @@ final class TrainCommandTests: XCTestCase {
     func testTrainWithoutDataOrAnUnknownModelFailsClearly() throws {
         let r = try TrellisBinary.run(["train", "--model", "transformer", "--data", "/tmp", "--out", "/tmp/x"])
         XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.stderr.contains("'dnn', 'lstm' or 'bilstm'"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("'dnn', 'lstm', 'bilstm', 'gru' or 'bigru'"), r.stderr)
         let noModel = try TrellisBinary.run(["-c", "probs from x.flac"])
         XCTAssertNotEqual(noModel.status, 0)
         XCTAssertTrue(noModel.stderr.contains("model load"), noModel.stderr)

@@ -275,7 +275,7 @@ struct CorpusSynth: WorkbenchCommand {
     var engineWeights: String = "espeak=1,flite=1"
     @Option(name: .customLong("train-speakers"), help: "Training speakers (default: about 40 utterances each).")
     var trainSpeakers: Int?
-    @Option(help: "Training speakers: the first N voices of the wide pool (every espeak-ng English variant and flite voice but the held-out ones), or 'all'.")
+    @Option(help: "Training speakers: the first N voices of the wide pool (every espeak-ng English variant and flite voice but the held-out ones), or 'all' (default: none; the default draw of --train-speakers speakers from the engines' few voices).")
     var voices: String?
     @Option(name: .customLong("test-speakers"), help: "Test speakers (default: about 20 utterances each).")
     var testSpeakers: Int?
