@@ -3,6 +3,7 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(path: String, reason: String)
     case empty(path: String)
     case truncated(path: String, expectedFrames: Int, readFrames: Int)
+    case sampleRateTooLow(path: String, rate: Int, minimum: Int)
     case readFailed(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
     case resampleFailed(reason: String)
@@ -14,6 +15,8 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
         case let .empty(path): return "\(path): the file holds no audio samples"
         case let .truncated(path, expected, read):
             return "\(path): truncated or damaged: the header promises \(expected) frames but only \(read) could be read"
+        case let .sampleRateTooLow(path, rate, minimum):
+            return "\(path): the header declares \(rate) Hz, below the \(minimum) Hz Trellis resamples from (speech is recorded at 8 kHz or more); the file is probably damaged"
         case let .readFailed(path, reason): return "\(path): decoding failed: \(reason)"
         case let .cannotWrite(path, reason): return "\(path): cannot write audio: \(reason)"
         case let .resampleFailed(reason): return "resampling failed: \(reason)"

@@ -63,9 +63,16 @@ public enum AudioFile {
             throw AudioError.cannotOpen(path: path, reason: openFailureReason(path))
         }
         defer { sf_close(file) }
+        if let targetRate, Int(sfinfo.samplerate) != targetRate, Int(sfinfo.samplerate) < minimumResampledRate {
+            throw AudioError.sampleRateTooLow(path: path, rate: Int(sfinfo.samplerate), minimum: minimumResampledRate)
+        }
         let wave = try decode(file, info: sfinfo, path: path)
         return try resampled(wave, to: targetRate, quality: quality)
     }
+
+    /// The lowest sample rate `load` resamples from. Recorded speech is 8 kHz (telephone) or more; a header that
+    /// declares a few hundred hertz is damage, and resampling it 64-fold would turn a small file into minutes of work.
+    public static let minimumResampledRate = 4000
 
     /// Reads a headerless PCM file whose rate, channel count and encoding the caller states.
     public static func loadRaw(_ path: String, sampleRate: Int, channels: Int = 1, encoding: RawPCMEncoding = .s16le,
