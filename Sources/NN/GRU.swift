@@ -129,7 +129,7 @@ struct GRUCell: RecurrentCell {
                     for j in 0..<H {
                         let rg = sigmoid(gx[j] + gh[j])
                         let zg = sigmoid(gx[H + j] + gh[H + j])
-                        let ng = tanhf(gx[2 * H + j] + rg * gh[2 * H + j])
+                        let ng = gateTanh(gx[2 * H + j] + rg * gh[2 * H + j])
                         ga[j] = rg; ga[H + j] = zg; ga[2 * H + j] = ng
                         hnr[j] = gh[2 * H + j]
                         out[j] = (1 - zg) * ng + (s > 0 ? zg * hPrev[j] : 0)

@@ -146,12 +146,12 @@ struct LSTMCell: RecurrentCell {
                     for j in 0..<H {
                         let ig = sigmoid(pr[j] + gx[j])
                         let fg = sigmoid(pr[H + j] + gx[H + j])
-                        let gg = tanhf(pr[2 * H + j] + gx[2 * H + j])
+                        let gg = gateTanh(pr[2 * H + j] + gx[2 * H + j])
                         let og = sigmoid(pr[3 * H + j] + gx[3 * H + j])
                         ga[j] = ig; ga[H + j] = fg; ga[2 * H + j] = gg; ga[3 * H + j] = og
                         let cv = (s > 0 ? fg * cPrev[j] : 0) + ig * gg
                         c[j] = cv
-                        let tv = tanhf(cv)
+                        let tv = gateTanh(cv)
                         th[j] = tv
                         out[j] = og * tv
                     }

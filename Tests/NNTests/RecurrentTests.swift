@@ -1,6 +1,7 @@
 // LSTM and GRU: finite differences (with lengths, both directions, projection, stacking) and the padding
 // contract (padding never reaches valid outputs or gradients; the reverse direction starts at L−1).
 import Base
+import Foundation
 import XCTest
 @testable import NN
 
@@ -89,5 +90,26 @@ final class RecurrentTests: XCTestCase {
             _ = batch3.forward(x, lengths: [T, L])
             XCTAssertEqual(batch3.backward(dy), dx)
         }
+    }
+
+    /// The gates' tanh against the exact function (Double): a dense grid over [−12, 12], a log-spaced one from 10⁻⁸
+    /// to 16 on both sides (the series and the exp form meet at 1/4), the limits, and NaN passing through.
+    func testGateTanhAgainstTheExactFunction() {
+        var xs: [Float] = stride(from: -12.0, through: 12.0, by: 1.0 / 4096).map { Float($0) }
+        for e in stride(from: -8.0, through: 1.2, by: 1.0 / 2048) { xs += [Float(pow(10, e)), -Float(pow(10, e))] }
+        xs += [0.25, -0.25, Float(0.25).nextDown, Float(-0.25).nextUp, 0, -0]
+        var maxAbs = 0.0, maxRel = 0.0
+        for x in xs {
+            let exact = Foundation.tanh(Double(x)), got = Double(gateTanh(x))
+            maxAbs = max(maxAbs, abs(got - exact))
+            if exact != 0 { maxRel = max(maxRel, abs(got - exact) / abs(exact)) }
+        }
+        XCTAssertLessThan(maxAbs, 2e-7)
+        XCTAssertLessThan(maxRel, 7e-7)
+        XCTAssertEqual(gateTanh(100), 1)
+        XCTAssertEqual(gateTanh(-100), -1)
+        XCTAssertEqual(gateTanh(.infinity), 1)
+        XCTAssertEqual(gateTanh(-.infinity), -1)
+        XCTAssertTrue(gateTanh(.nan).isNaN)
     }
 }
