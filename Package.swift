@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Base", "CTC", "Training", "Models", "NN", "Corpus", "Audio"], path: "Tests/AnalysisTests"),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], path: "Tests/FiguresTests"),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], path: "Tests/NotebookTests"),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Notebook"], path: "Tests/LessonsTests"),
+        .testTarget(name: "LessonsTests", dependencies: ["FuzzReplay", "Lessons", "Notebook"], path: "Tests/LessonsTests"),
         .testTarget(name: "WorkbenchTests", dependencies: ["FuzzReplay", "Workbench", "trellis", "Models", "NN", "Audio"], path: "Tests/WorkbenchTests"),
     ]
 )
@@ -86,6 +86,7 @@ if Context.environment["TRELLIS_FUZZ"] == "1" {
         ("fuzz-corpus", ["Corpus", "Audio"]),
         ("fuzz-shell", ["Workbench"]),
         ("fuzz-audio", ["Audio", "Training"]),
+        ("fuzz-notebook", ["Notebook", "Lessons"]),
     ]
     package.targets += [
         .target(name: "CFuzzDriver", path: "fuzz/Sources/CFuzzDriver"),
