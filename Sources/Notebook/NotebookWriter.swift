@@ -100,7 +100,8 @@ public enum NotebookWriter {
     public static func html(fromMarkdown markdown: String, title fallback: String) -> String {
         // Ink reads a leading `---` block as metadata; a notebook has none, so a leading blank line keeps an
         // opening horizontal rule as a rule.
-        let body = MarkdownParser().html(from: "\n" + markdown)
+        // InkGuard: two kinds of prose Ink never finishes on.
+        let body = MarkdownParser().html(from: "\n" + InkGuard.guarded(markdown))
         let title = markdown.split(separator: "\n").first(where: { $0.hasPrefix("# ") }).map { String($0.dropFirst(2)) } ?? fallback
         return """
         <!DOCTYPE html>
