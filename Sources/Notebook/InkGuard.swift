@@ -2,7 +2,7 @@
 // finishes on; they are rewritten before Ink sees the text, into what renders the same in prose:
 // - `<p` with no `>` after it on its line ("p(x)<p(y)", "a <pre" left open): Ink's inline reader stops at `<p`
 //   for an HTML paragraph, its HTML reader finds no tag and rewinds, and the two hand the same place back and
-//   forth forever. Written `&lt;p`, it shows as `<p`.
+//   forth forever. Written `&lt;p`, it shows as `<p`; a tag closed on its line is left alone.
 // - A paragraph with many `[` that never close: Ink tries each as the start of a link and backtracks, nested once
 //   per open bracket, so the time is exponential in their number (20 took 5 s, 114 ran past the fuzzer's minute).
 //   Past `maxOpen` unclosed ones a `[` is written `\[`, which shows as the same bracket.
@@ -13,7 +13,7 @@
 import Base
 
 enum InkGuard {
-    /// `markdown` with every open `<p` written `&lt;p` and every `[` beyond `maxOpen` unclosed ones in its
+    /// `markdown` with every `<p` that no `>` follows on its line written `&lt;p` and every `[` beyond `maxOpen` unclosed ones in its
     /// paragraph (lines up to a blank one) escaped.
     static func guarded(_ markdown: String, maxOpen: Int = 8) -> String {
         var open = 0

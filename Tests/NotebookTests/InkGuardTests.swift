@@ -38,7 +38,7 @@ final class InkGuardTests: XCTestCase {
     func testAnOpenAngledPIsWrittenAsAnEntity() {
         XCTAssertEqual(InkGuard.guarded("if p(x)<p(y) then"), "if p(x)&lt;p(y) then")
         XCTAssertEqual(InkGuard.guarded("a <Pre and"), "a &lt;Pre and")
-        let untouched = "<p align=\"center\">x</p> and a<b"
+        let untouched = "<p align=\"center\">x</p> and <https://example.org> and a < b"
         XCTAssertEqual(InkGuard.guarded(untouched), untouched)
         let html = NotebookWriter.html(fromMarkdown: "# Notes\n\nif p(x)<p(y) then\n", title: "t")
         XCTAssertTrue(html.contains("<p>if p(x)&lt;p(y) then</p>"), html)
