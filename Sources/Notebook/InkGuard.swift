@@ -13,8 +13,8 @@
 import Base
 
 enum InkGuard {
-    /// `markdown` with every `<p` that no `>` follows on its line written `&lt;p` and every `[` beyond `maxOpen` unclosed ones in its
-    /// paragraph (lines up to a blank one) escaped.
+    /// `markdown` with every `<p` that no `>` follows on its line written `&lt;p`, and every `[` beyond `maxOpen`
+    /// unclosed ones in its paragraph (lines up to a blank one) escaped.
     static func guarded(_ markdown: String, maxOpen: Int = 8) -> String {
         var open = 0
         return TextLines.split(markdown).map { line -> String in
