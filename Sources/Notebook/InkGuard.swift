@@ -28,7 +28,8 @@ enum InkGuard {
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if c == "\\", i + 1 < chars.count, chars[i + 1] != "<" {   // an escape: both characters as they are
+            // An escape keeps both characters, except before `<`: Ink loops on `\<p` too, so that `<` is guarded.
+            if c == "\\", i + 1 < chars.count, chars[i + 1] != "<" {
                 out.append(c); out.append(chars[i + 1]); i += 2; continue
             }
             if c == "<", i + 1 < chars.count, chars[i + 1] == "p" || chars[i + 1] == "P", !chars[(i + 1)...].contains(">") {
