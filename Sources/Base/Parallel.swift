@@ -15,8 +15,9 @@ public struct Workers: Sendable, Hashable, Codable, CustomStringConvertible {
     /// One thread: the loop runs inline.
     public static let serial = Workers(1)
 
-    /// The processors this process may run on: the default wherever no `--threads` is given.
-    public static var available: Workers { Workers(ProcessInfo.processInfo.activeProcessorCount) }
+    /// The processors this process may run on: the default wherever no `--threads` is given. Read once: Foundation
+    /// answers it from the cgroup files, several opens per question, and option defaults ask it on every command.
+    public static let available = Workers(ProcessInfo.processInfo.activeProcessorCount)
 
     public var description: String { "\(count)" }
 

@@ -13,7 +13,7 @@
 //   Quoting.swift             {{ name.key[0] | format }}: parsing, resolving against the bound values, formatting.
 //   JSONReader.swift          a strict JSON reader into Base's JSONValue (integers keep their digits).
 //   NotebookWriter.swift      the report: Markdown with outputs and copied figures, and the HTML page (Ink).
-//   InkGuard.swift            rewrites the two kinds of prose Ink never finishes on before it renders the page.
+//   InkGuard.swift            Ink's HTML of the page, kept out of the text Ink never (or only slowly) finishes on.
 //
 // The parser's API, in full:
 //   let doc = try MarkdownDocument(parsing: text)   // throws MarkdownError.unclosedFence(line:fence:)

@@ -6,7 +6,6 @@
 // file a teacher opens in a browser, with nothing beside it.
 import Base
 import Foundation
-import Ink
 
 public enum NotebookWriter {
     /// A copied figure: where the block wrote it and its path relative to the output folder.
@@ -100,8 +99,8 @@ public enum NotebookWriter {
     public static func html(fromMarkdown markdown: String, title fallback: String) -> String {
         // Ink reads a leading `---` block as metadata; a notebook has none, so a leading blank line keeps an
         // opening horizontal rule as a rule.
-        // InkGuard: two kinds of prose Ink never finishes on.
-        let body = MarkdownParser().html(from: "\n" + InkGuard.guarded(markdown))
+        // InkGuard: Ink, kept out of the text it never finishes on.
+        let body = InkGuard.html(fromMarkdown: "\n" + markdown)
         let title = markdown.split(separator: "\n").first(where: { $0.hasPrefix("# ") }).map { String($0.dropFirst(2)) } ?? fallback
         return """
         <!DOCTYPE html>
